@@ -1,0 +1,320 @@
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { DataSource, EntityManager } from 'typeorm';
+import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors';
+import {
+  AppendOptions,
+  AppendResult,
+  BrokenLink,
+  Checkpoint,
+  ExpectedVersion,
+  InlineProjection,
+  JsonObject,
+  NewEvent,
+  ReadAllResult,
+  ReadStreamOptions,
+  START,
+  StoredEvent,
+  VerifyResult,
+} from './event-store.types';
+import { UpcasterRegistry } from './upcaster-registry';
+
+interface EventRow {
+  position: string;
+  tx_id: string;
+  stream_id: string;
+  version: string;
+  type: string;
+  schema_version: number;
+  data: JsonObject;
+  metadata: JsonObject;
+  recorded_at: Date;
+  hash: string;
+}
+
+interface AppendRow {
+  streamId: string;
+  fromVersion: number;
+  toVersion: number;
+  positions: number[];
+  hashes: string[];
+  recordedAt: string;
+  txId: string;
+  duplicate: boolean;
+}
+
+export interface Snapshot<State = unknown> {
+  schemaVersion: number;
+  version: number;
+  state: State;
+}
+
+const EVENT_COLUMNS = `position, tx_id::text as tx_id, stream_id, version, type, schema_version, data, metadata, recorded_at, hash`;
+
+/**
+ * An append-only event log on PostgreSQL. Streams are the consistency boundary:
+ * an append states the version it expects and loses cleanly when another writer
+ * got there first. Every event extends its stream's hash chain.
+ */
+export class EventStore {
+  readonly upcasters = new UpcasterRegistry();
+  private readonly inline: InlineProjection[] = [];
+  private readonly signals = new EventEmitter();
+
+  constructor(private readonly dataSource: DataSource) {
+    this.signals.setMaxListeners(0);
+  }
+
+  /** Registers a projection that runs inside every append's transaction. */
+  useInlineProjection(projection: InlineProjection): void {
+    if (this.inline.some((p) => p.name === projection.name)) {
+      throw new Error(`inline projection ${projection.name} is already registered`);
+    }
+    this.inline.push(projection);
+  }
+
+  get inlineProjections(): readonly InlineProjection[] {
+    return this.inline;
+  }
+
+  /** Called after each append of this process commits; returns an unsubscribe function. */
+  onAppended(listener: (result: AppendResult) => void): () => void {
+    this.signals.on('appended', listener);
+    return () => this.signals.off('appended', listener);
+  }
+
+  async append(
+    streamId: string,
+    expected: ExpectedVersion,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    if (!streamId) throw new TypeError('streamId is required');
+    if (events.length === 0) throw new TypeError('an append needs at least one event');
+    if (typeof expected === 'number' && (!Number.isInteger(expected) || expected < 0)) {
+      throw new TypeError(`expected version must be a non-negative integer, 'any' or 'no_stream'`);
+    }
+    const key = options.idempotencyKey ?? null;
+    const payload = events.map((event) => ({
+      type: event.type,
+      schemaVersion: event.schemaVersion ?? 1,
+      data: event.data,
+      metadata: { ...options.metadata, ...event.metadata, ...(key ? { idempotencyKey: key } : {}) },
+    }));
+    const requestHash = key
+      ? (options.requestHash ?? sha256(JSON.stringify(payload.map(({ type, data }) => ({ type, data })))))
+      : null;
+    const parameters = [
+      streamId,
+      expected === 'any' ? null : expected === 'no_stream' ? 0 : expected,
+      JSON.stringify(payload),
+      key,
+      requestHash,
+    ];
+    const sql = 'select es_append($1, $2, $3::jsonb, $4, $5) as result';
+
+    let row: AppendRow;
+    try {
+      if (this.inline.length === 0 && !options.inTransaction) {
+        const rows: { result: AppendRow }[] = await this.dataSource.query(sql, parameters);
+        row = rows[0].result;
+      } else {
+        row = await this.dataSource.transaction(async (manager) => {
+          const rows: { result: AppendRow }[] = await manager.query(sql, parameters);
+          const result = rows[0].result;
+          if (!result.duplicate) {
+            const stored = payload.map((event, i) => toStored(event, result, i));
+            for (const projection of this.inline) await projection.apply(manager, stored);
+            if (options.inTransaction) await options.inTransaction(manager, stored);
+          }
+          return result;
+        });
+      }
+    } catch (error) {
+      throw translate(error, streamId, expected, key);
+    }
+    const result: AppendResult = {
+      streamId: row.streamId,
+      fromVersion: Number(row.fromVersion),
+      toVersion: Number(row.toVersion),
+      positions: row.positions.map(Number),
+      recordedAt: new Date(row.recordedAt),
+      duplicate: row.duplicate,
+    };
+    if (!result.duplicate) this.signals.emit('appended', result);
+    return result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}, manager?: EntityManager): Promise<StoredEvent[]> {
+    const rows: EventRow[] = await (manager ?? this.dataSource).query(
+      `select ${EVENT_COLUMNS} from es_events
+        where stream_id = $1 and version >= $2 and version <= $3
+          and ($4::timestamptz is null or recorded_at <= $4)
+        order by version`,
+      [streamId, options.fromVersion ?? 1, options.toVersion ?? Number.MAX_SAFE_INTEGER, options.recordedUpTo ?? null],
+    );
+    return rows.map((r) => this.fromRow(r));
+  }
+
+  /** The stream's current version, 0 when it does not exist. */
+  async streamVersion(streamId: string, manager?: EntityManager): Promise<number> {
+    const rows: { version: string }[] = await (manager ?? this.dataSource).query(
+      'select version from es_streams where stream_id = $1',
+      [streamId],
+    );
+    return rows.length ? Number(rows[0].version) : 0;
+  }
+
+  /**
+   * Reads the global log after `after`, in (txId, position) order, and only below
+   * the oldest transaction still running: an event that a slower transaction
+   * commits later always sorts after everything already returned.
+   */
+  async readAll(after: Checkpoint = START, limit = 1000, manager?: EntityManager): Promise<ReadAllResult> {
+    const rows: EventRow[] = await (manager ?? this.dataSource).query(
+      `select ${EVENT_COLUMNS} from es_events
+        where (tx_id, position) > ($1::xid8, $2::bigint)
+          and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by es_events.tx_id, es_events.position
+        limit $3`,
+      [after.txId, after.position, limit],
+    );
+    const events = rows.map((r) => this.fromRow(r));
+    const last = events[events.length - 1];
+    return { events, checkpoint: last ? { txId: last.txId, position: last.position } : after };
+  }
+
+  /** Recomputes every stream's hash chain and names the first broken event of each stream. */
+  async verify(): Promise<VerifyResult> {
+    const broken: { stream_id: string; version: string; position: string; reason: BrokenLink['reason'] }[] =
+      await this.dataSource.query(`
+      with chain as (
+        select stream_id, version, position, hash,
+               es_event_hash(lag(hash, 1, '') over w, stream_id, version, type, schema_version,
+                             data, metadata, recorded_at) as expected,
+               row_number() over w as n
+          from es_events
+        window w as (partition by stream_id order by version)
+      ),
+      first_broken as (
+        select distinct on (stream_id) stream_id, version, position,
+               case when version <> n then 'version_gap' else 'hash_mismatch' end as reason
+          from chain
+         where hash <> expected or version <> n
+         order by stream_id, version
+      ),
+      heads as (
+        select s.stream_id, s.version, coalesce(e.position, 0) as position, 'head_mismatch' as reason
+          from es_streams s
+          left join lateral (
+            select position, version, hash from es_events where stream_id = s.stream_id order by version desc limit 1
+          ) e on true
+         where (e.version is distinct from s.version or e.hash is distinct from s.last_hash)
+           and s.version > 0
+           and not exists (select 1 from first_broken b where b.stream_id = s.stream_id)
+      )
+      select * from first_broken union all select * from heads order by stream_id`);
+    const [counts]: { checked: string; streams: string }[] = await this.dataSource.query(
+      'select (select count(*) from es_events) as checked, (select count(*) from es_streams) as streams',
+    );
+    return {
+      ok: broken.length === 0,
+      checked: Number(counts.checked),
+      streams: Number(counts.streams),
+      broken: broken.map((b) => ({
+        streamId: b.stream_id,
+        version: Number(b.version),
+        position: Number(b.position),
+        reason: b.reason,
+      })),
+    };
+  }
+
+  async loadSnapshots<State>(streamId: string, names: string[], manager?: EntityManager): Promise<Map<string, Snapshot<State>>> {
+    const rows: { name: string; schema_version: number; version: string; state: State }[] = await (
+      manager ?? this.dataSource
+    ).query('select name, schema_version, version, state from es_snapshots where stream_id = $1 and name = any($2)', [
+      streamId,
+      names,
+    ]);
+    return new Map(rows.map((r) => [r.name, { schemaVersion: r.schema_version, version: Number(r.version), state: r.state }]));
+  }
+
+  /** Writes snapshots; meant for an append's `inTransaction` hook so they never run ahead of the log. */
+  async saveSnapshots(
+    manager: EntityManager,
+    streamId: string,
+    snapshots: { name: string; schemaVersion: number; version: number; state: unknown }[],
+  ): Promise<void> {
+    if (snapshots.length === 0) return;
+    await manager.query(
+      `insert into es_snapshots (stream_id, name, schema_version, version, state)
+       select $1, s.name, s.schema_version, s.version, s.state
+         from jsonb_to_recordset($2::jsonb) as s(name text, schema_version integer, version bigint, state jsonb)
+       on conflict (stream_id, name) do update
+         set schema_version = excluded.schema_version, version = excluded.version, state = excluded.state`,
+      [
+        streamId,
+        JSON.stringify(snapshots.map((s) => ({ name: s.name, schema_version: s.schemaVersion, version: s.version, state: s.state }))),
+      ],
+    );
+  }
+
+  private fromRow(row: EventRow): StoredEvent {
+    const { schemaVersion, data } = this.upcasters.upcast(row.type, row.schema_version, row.data);
+    return {
+      position: Number(row.position),
+      txId: row.tx_id,
+      streamId: row.stream_id,
+      version: Number(row.version),
+      type: row.type,
+      schemaVersion,
+      data,
+      metadata: row.metadata,
+      recordedAt: row.recorded_at,
+      hash: row.hash,
+    };
+  }
+}
+
+function toStored(
+  event: { type: string; schemaVersion: number; data: JsonObject; metadata: JsonObject },
+  result: AppendRow,
+  index: number,
+): StoredEvent {
+  return {
+    position: Number(result.positions[index]),
+    txId: result.txId,
+    streamId: result.streamId,
+    version: Number(result.fromVersion) + index,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: new Date(result.recordedAt),
+    hash: result.hashes[index],
+  };
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function translate(error: unknown, streamId: string, expected: ExpectedVersion, key: string | null): unknown {
+  const driver = (error as { driverError?: { code?: string; detail?: string; constraint?: string } }).driverError ??
+    (error as { code?: string; detail?: string; constraint?: string });
+  if (driver?.code === 'ES409') {
+    let actual = 0;
+    try {
+      actual = Number((JSON.parse(driver.detail ?? '{}') as { actual?: number }).actual ?? 0);
+    } catch {
+      /* keep 0 */
+    }
+    return new WrongExpectedVersionError(streamId, expected, actual);
+  }
+  if (driver?.code === '23505' && driver.constraint === 'es_events_stream_version') {
+    return new WrongExpectedVersionError(streamId, expected, -1);
+  }
+  if (driver?.code === 'ES422' && key) return new IdempotencyKeyReusedError(key);
+  return error;
+}

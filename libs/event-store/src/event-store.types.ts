@@ -1,0 +1,94 @@
+import type { EntityManager } from 'typeorm';
+
+export type JsonObject = { [key: string]: unknown };
+
+/** `'any'`: append whatever the version; `'no_stream'`: the stream must not exist; n: it must be at n. */
+export type ExpectedVersion = number | 'any' | 'no_stream';
+
+export interface NewEvent {
+  type: string;
+  data: JsonObject;
+  /** Schema version of `data`; 1 when omitted. */
+  schemaVersion?: number;
+  metadata?: JsonObject;
+}
+
+export interface StoredEvent<Data = JsonObject> {
+  position: number;
+  txId: string;
+  streamId: string;
+  version: number;
+  type: string;
+  schemaVersion: number;
+  data: Data;
+  metadata: JsonObject;
+  recordedAt: Date;
+  hash: string;
+}
+
+export interface AppendOptions {
+  /** Metadata merged into every event's own metadata (actor, correlation and causation ids). */
+  metadata?: JsonObject;
+  /**
+   * A key already stored makes the append return the first append's result and
+   * write nothing. The key is durable: it lives in the database.
+   */
+  idempotencyKey?: string;
+  /** Fingerprint of the request behind the key: the same key with another fingerprint is refused. */
+  requestHash?: string;
+  /** Runs inside the append transaction, after the events are written (inline projections, snapshots). */
+  inTransaction?: (manager: EntityManager, events: StoredEvent[]) => Promise<void>;
+}
+
+export interface AppendResult {
+  streamId: string;
+  /** Version of the first event this append wrote (or, for a duplicate, the first append wrote). */
+  fromVersion: number;
+  /** The stream's version after the append: pass it as the next expected version. */
+  toVersion: number;
+  positions: number[];
+  recordedAt: Date;
+  /** True when the idempotency key was already used: nothing was written. */
+  duplicate: boolean;
+}
+
+/** A reader's place in the global log: events are ordered by (txId, position). */
+export interface Checkpoint {
+  txId: string;
+  position: number;
+}
+
+export const START: Checkpoint = Object.freeze({ txId: '0', position: 0 });
+
+export interface ReadStreamOptions {
+  fromVersion?: number;
+  toVersion?: number;
+  /** Only events recorded at or before this instant (the newsroom's knowledge at that time). */
+  recordedUpTo?: Date;
+}
+
+export interface ReadAllResult {
+  events: StoredEvent[];
+  /** Where the next read starts; unchanged when nothing was read. */
+  checkpoint: Checkpoint;
+}
+
+export interface BrokenLink {
+  streamId: string;
+  version: number;
+  position: number;
+  reason: 'hash_mismatch' | 'version_gap' | 'head_mismatch';
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  streams: number;
+  broken: BrokenLink[];
+}
+
+/** Runs inside the append transaction for every append (inline projections). */
+export interface InlineProjection {
+  readonly name: string;
+  apply(manager: EntityManager, events: StoredEvent[]): Promise<void>;
+}
