@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
+import { ApiKeyEntity } from '../libs/access/src/api-key.entity';
 import { dataSourceOptions } from '../libs/platform/src/database/data-source-options';
 import { migrations } from './index';
 
 /** Every TypeORM entity of the service: the read models. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const entities: Function[] = [];
+export const entities: Function[] = [ApiKeyEntity];
 
 /**
  * The data source of the migration scripts (npm run migration:*). The app builds

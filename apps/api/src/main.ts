@@ -1,19 +1,26 @@
 import 'reflect-metadata';
-import { X } from '@app/platform';
-import { Controller, Get, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@app/platform';
+import { createApp } from './app.factory';
 
-@Controller()
-class H { @Get('health') h() { return { ok: true, p: typeof Pool, d: typeof DataSource }; } }
-@Module({ controllers: [H] })
-class M {}
-async function main() {
-  const app = await NestFactory.create(M, new FastifyAdapter());
-  await app.listen(3999);
-  console.log('up', X);
-  await app.close();
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  await app.listen(config.PORT, config.HOST);
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+  new Logger('Main').log(`API on ${url}; Swagger UI at ${url}/docs`);
 }
-void main();
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -4,3 +4,8 @@ export * from './database/data-source-options';
 export * from './database/database';
 export * from './database/database.module';
 export * from './database/embedded-postgres';
+export * from './http/problem';
+export * from './http/problem-details.filter';
+export * from './http/validation.pipe';
+export * from './http/canonical-json';
+export * from './http/idempotency.interceptor';

@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AccessModule } from '@app/access';
+import { EventStoreModule } from '@app/event-store';
+import {
+  AppConfig,
+  ConfigModule,
+  createValidationPipe,
+  DatabaseModule,
+  IdempotencyInterceptor,
+  ProblemDetailsFilter,
+} from '@app/platform';
+import { entities } from '../../../migrations/data-source';
+import { migrations } from '../../../migrations';
+import { HealthController } from './health.controller';
+import { StartupService } from './startup.service';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ entities, migrations }),
+        EventStoreModule,
+        CqrsModule.forRoot(),
+        AccessModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        StartupService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '@app/access';
+import { Database, PROBLEM_CONTENT_TYPE, problemType } from '@app/platform';
+import { EventStore } from '@app/event-store';
+
+@ApiTags('operations')
+@Controller()
+export class HealthController {
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly database: Database,
+    private readonly store: EventStore,
+  ) {}
+
+  @Get('health')
+  @Public()
+  @ApiOkResponse({ description: 'The service is up, the database answers and its schema is migrated.' })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable.' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    if (await this.database.isReady()) return { status: 'ok', database: 'up', migrations: 'done' };
+    void reply.status(503).header('content-type', PROBLEM_CONTENT_TYPE);
+    return { type: problemType('database-unavailable'), title: 'Service Unavailable', status: 503, detail: 'the database does not answer' };
+  }
+
+  @Get('metrics')
+  @Public()
+  @Header('content-type', 'text/plain; version=0.0.4')
+  async metrics(): Promise<string> {
+    const [row]: { events: string; streams: string }[] = await this.database.dataSource.query(
+      'select (select count(*) from es_events) as events, (select count(*) from es_streams) as streams',
+    );
+    const memory = process.memoryUsage();
+    return [
+      '# HELP newsroom_events_total Events in the log.',
+      '# TYPE newsroom_events_total gauge',
+      `newsroom_events_total ${row.events}`,
+      '# HELP newsroom_streams_total Streams (deals) in the log.',
+      '# TYPE newsroom_streams_total gauge',
+      `newsroom_streams_total ${row.streams}`,
+      '# HELP newsroom_inline_projections Inline projections registered.',
+      '# TYPE newsroom_inline_projections gauge',
+      `newsroom_inline_projections ${this.store.inlineProjections.length}`,
+      '# HELP process_uptime_seconds Seconds since the process started.',
+      '# TYPE process_uptime_seconds gauge',
+      `process_uptime_seconds ${Math.round((Date.now() - this.started) / 1000)}`,
+      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${memory.rss}`,
+      '',
+    ].join('\n');
+  }
+}
