@@ -2,7 +2,7 @@ import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig } from '@app/platform';
+import { AppConfig, problemType, sendProblem } from '@app/platform';
 import { AppModule } from './app.module';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -22,8 +22,21 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
     logger: options.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
   });
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: anything else is a 415, not a string body
-  fastify.removeContentTypeParser(['text/plain']);
+  // JSON only: a body of any other type is a 415, before any parsing
+  fastify.addHook('onRequest', async (request, reply) => {
+    const length = Number(request.headers['content-length'] ?? 0);
+    const hasBody = length > 0 || request.headers['transfer-encoding'] !== undefined;
+    const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (hasBody && !/^application\/([\w.-]+\+)?json$/.test(type)) {
+      sendProblem(reply, request, {
+        type: problemType('unsupported-media-type'),
+        title: 'Unsupported Media Type',
+        status: 415,
+        detail: `send the request body as application/json${type ? `, not ${type}` : ''}`,
+      });
+      return reply;
+    }
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
   });

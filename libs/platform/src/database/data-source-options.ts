@@ -14,7 +14,7 @@ export function dataSourceOptions(url: string, entities: ClassList, migrations: 
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    logging: false,
     extra: { max: poolSize, application_name: 'newsroom-facts' },
   };
 }
