@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccessModule } from '@app/access';
 import { EventStoreModule } from '@app/event-store';
+import { NewsroomModule } from '@app/newsroom';
 import {
   AppConfig,
   ConfigModule,
@@ -13,6 +14,8 @@ import {
 } from '@app/platform';
 import { entities } from '../../../migrations/data-source';
 import { migrations } from '../../../migrations';
+import { ClaimsController } from './claims.controller';
+import { DealsController } from './deals.controller';
 import { HealthController } from './health.controller';
 import { StartupService } from './startup.service';
 
@@ -27,8 +30,9 @@ export class AppModule {
         EventStoreModule,
         CqrsModule.forRoot(),
         AccessModule,
+        NewsroomModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, DealsController, ClaimsController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

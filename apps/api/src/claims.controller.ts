@@ -1,0 +1,70 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@app/access';
+import {
+  AddSourceCommand,
+  AddSourceRequest,
+  ClaimLocatorProjection,
+  CommandContext,
+  CorrectClaimCommand,
+  CorrectClaimRequest,
+  GiveVerdictCommand,
+  GiveVerdictRequest,
+  RetractClaimCommand,
+  RetractClaimRequest,
+} from '@app/newsroom';
+import { uuid } from './deals.controller';
+import { Context } from './request-context';
+
+const CLAIM_WRITTEN = { schema: { example: { claimId: '…', dealId: '…', version: 5 } } };
+
+@ApiTags('claims')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key and body replay the first response.' })
+@ApiHeader({ name: 'If-Match', required: false, description: 'The deal version you saw: 412 if it moved on.' })
+@Controller('claims')
+export class ClaimsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly locator: ClaimLocatorProjection,
+  ) {}
+
+  @Post(':claimId/sources')
+  @HttpCode(201)
+  @Roles('editor')
+  @ApiCreatedResponse({ description: 'The source corroborates the claim.', ...CLAIM_WRITTEN })
+  async addSource(@Param('claimId', uuid) claimId: string, @Body() body: AddSourceRequest, @Context() context: CommandContext) {
+    const dealId = await this.locator.dealOf(claimId);
+    return this.commands.execute(new AddSourceCommand(dealId, claimId, body, context));
+  }
+
+  @Post(':claimId/verdicts')
+  @HttpCode(201)
+  @Roles('fact_checker')
+  @ApiCreatedResponse({ description: 'The verdict is recorded against the claim’s current revision.', ...CLAIM_WRITTEN })
+  @ApiConflictResponse({ description: 'four-eyes (you recorded the claim) or claim-retracted.' })
+  async giveVerdict(@Param('claimId', uuid) claimId: string, @Body() body: GiveVerdictRequest, @Context() context: CommandContext) {
+    const dealId = await this.locator.dealOf(claimId);
+    return this.commands.execute(new GiveVerdictCommand(dealId, claimId, body, context));
+  }
+
+  @Post(':claimId/retraction')
+  @HttpCode(201)
+  @Roles('editor', 'fact_checker')
+  @ApiCreatedResponse({ description: 'The claim is retracted: it no longer counts.', ...CLAIM_WRITTEN })
+  async retract(@Param('claimId', uuid) claimId: string, @Body() body: RetractClaimRequest, @Context() context: CommandContext) {
+    const dealId = await this.locator.dealOf(claimId);
+    return this.commands.execute(new RetractClaimCommand(dealId, claimId, body, context));
+  }
+
+  @Post(':claimId/corrections')
+  @HttpCode(201)
+  @Roles('editor')
+  @ApiCreatedResponse({ description: 'The claim is amended; its verdict goes back to unreviewed.', ...CLAIM_WRITTEN })
+  @ApiConflictResponse({ description: 'claim-retracted.' })
+  async correct(@Param('claimId', uuid) claimId: string, @Body() body: CorrectClaimRequest, @Context() context: CommandContext) {
+    const dealId = await this.locator.dealOf(claimId);
+    return this.commands.execute(new CorrectClaimCommand(dealId, claimId, body, context));
+  }
+}

@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUrl, Length, Matches, ValidateNested } from 'class-validator';
+import { IsFullDateOrTimestamp } from './validators';
+
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+export class RelayRequest {
+  @ApiProperty({ example: 'The Verge' })
+  @IsString()
+  @Length(1, 200)
+  outlet!: string;
+
+  @ApiPropertyOptional({ example: 'https://www.theverge.com/2021/4/7/clubhouse-twitter-acquisition-talks' })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
+  @Length(1, 2048)
+  url?: string;
+
+  @ApiPropertyOptional({ example: '2021-04-07' })
+  @IsOptional()
+  @IsFullDateOrTimestamp()
+  publishedAt?: string;
+}
+
+/** Where a claim comes from: the outlet that first reported it, and the relays that brought it to us. */
+export class SourceRequest {
+  @ApiProperty({ example: 'Bloomberg', description: 'The outlet that first reported it.' })
+  @IsString()
+  @Length(1, 200)
+  outlet!: string;
+
+  @ApiPropertyOptional({ example: 'https://www.bloomberg.com/news/articles/2021-04-07/twitter-clubhouse-talks' })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
+  @Length(1, 2048)
+  url?: string;
+
+  @ApiPropertyOptional({ example: 'Twitter held talks to buy Clubhouse for about $4 billion' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  title?: string;
+
+  @ApiProperty({ example: '2021-04-07', description: 'A full date or an ISO 8601 timestamp.' })
+  @IsFullDateOrTimestamp()
+  publishedAt!: string;
+
+  @ApiPropertyOptional({ example: 'Katie Roof' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  author?: string;
+
+  @ApiPropertyOptional({
+    example: "Twitter aurait proposé à ses fondateurs la somme rondelette de 4 milliards de dollars",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
+  quote?: string;
+
+  @ApiPropertyOptional({ example: 'en' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, { message: 'language must be a language tag such as en or fr-FR' })
+  language?: string;
+
+  @ApiPropertyOptional({
+    type: [RelayRequest],
+    description: 'The outlets that relayed it to us, nearest first.',
+    example: [{ outlet: 'Clubic' }, { outlet: 'The Verge', publishedAt: '2021-04-07' }],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => RelayRequest)
+  via?: RelayRequest[];
+}

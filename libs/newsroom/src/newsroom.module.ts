@@ -1,0 +1,37 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { EventStore } from '@app/event-store';
+import { registerProblemMapper } from '@app/platform';
+import { AddSourceHandler } from './application/add-source/add-source.handler';
+import { CorrectClaimHandler } from './application/correct-claim/correct-claim.handler';
+import { DealCommandService } from './application/deal-command.service';
+import { GiveVerdictHandler } from './application/give-verdict/give-verdict.handler';
+import { OpenDealHandler } from './application/open-deal/open-deal.handler';
+import { RecordClaimHandler } from './application/record-claim/record-claim.handler';
+import { RetractClaimHandler } from './application/retract-claim/retract-claim.handler';
+import { newsroomProblemMapper } from './http/newsroom-problem.mapper';
+import { ClaimLocatorProjection } from './projections/claim-locator.projection';
+
+const COMMAND_HANDLERS = [
+  OpenDealHandler,
+  RecordClaimHandler,
+  AddSourceHandler,
+  GiveVerdictHandler,
+  RetractClaimHandler,
+  CorrectClaimHandler,
+];
+
+@Module({
+  providers: [DealCommandService, ClaimLocatorProjection, ...COMMAND_HANDLERS],
+  exports: [DealCommandService, ClaimLocatorProjection],
+})
+export class NewsroomModule implements OnModuleInit {
+  constructor(
+    private readonly store: EventStore,
+    private readonly claimLocator: ClaimLocatorProjection,
+  ) {}
+
+  onModuleInit(): void {
+    registerProblemMapper(newsroomProblemMapper);
+    this.store.useInlineProjection(this.claimLocator);
+  }
+}
