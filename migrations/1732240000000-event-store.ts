@@ -145,8 +145,9 @@ export class EventStore1732240000000 implements MigrationInterface {
           end if;
         end if;
 
-        -- recorded time never goes backwards within a stream, so a knownAt cut is a prefix of it
-        v_recorded := greatest(clock_timestamp(), v_last_recorded);
+        -- recorded time never goes backwards within a stream, so a knownAt cut is a prefix of it;
+        -- milliseconds, the precision clients and JavaScript dates carry
+        v_recorded := date_trunc('milliseconds', greatest(clock_timestamp(), v_last_recorded));
         for i in 1 .. v_count loop
           v_event := p_events -> (i - 1);
           v_hash := es_event_hash(v_hash, p_stream_id, v_version + i, v_event ->> 'type',

@@ -1,7 +1,7 @@
 import { EventStore1732240000000 } from './1732240000000-event-store';
 import { ApiKeys1732240100000 } from './1732240100000-api-keys';
 import { HttpIdempotency1732240200000 } from './1732240200000-http-idempotency';
-import { ClaimLocator1732240300000 } from './1732240300000-claim-locator';
+import { DealProjections1732240300000 } from './1732240300000-deal-projections';
 
 /** Every migration, in order. The app and the migration CLI both run this list. */
-export const migrations = [EventStore1732240000000, ApiKeys1732240100000, HttpIdempotency1732240200000, ClaimLocator1732240300000];
+export const migrations = [EventStore1732240000000, ApiKeys1732240100000, HttpIdempotency1732240200000, DealProjections1732240300000];

@@ -14,6 +14,7 @@ import {
 } from '@app/platform';
 import { entities } from '../../../migrations/data-source';
 import { migrations } from '../../../migrations';
+import { AuditController } from './audit.controller';
 import { ClaimsController } from './claims.controller';
 import { DealsController } from './deals.controller';
 import { HealthController } from './health.controller';
@@ -32,7 +33,7 @@ export class AppModule {
         AccessModule,
         NewsroomModule,
       ],
-      controllers: [HealthController, DealsController, ClaimsController],
+      controllers: [HealthController, DealsController, ClaimsController, AuditController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1,16 +1,18 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import {
   AddSourceCommand,
   AddSourceRequest,
-  ClaimLocatorProjection,
+  DealStateProjection,
   CommandContext,
   CorrectClaimCommand,
   CorrectClaimRequest,
+  DealReadModel,
   GiveVerdictCommand,
   GiveVerdictRequest,
+  ListClaimsQuery,
   RetractClaimCommand,
   RetractClaimRequest,
 } from '@app/newsroom';
@@ -27,8 +29,21 @@ const CLAIM_WRITTEN = { schema: { example: { claimId: '…', dealId: '…', vers
 export class ClaimsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly locator: ClaimLocatorProjection,
+    private readonly locator: DealStateProjection,
+    private readonly reads: DealReadModel,
   ) {}
+
+  @Get()
+  @ApiOkResponse({ description: '{ items, nextCursor }, oldest first: e.g. the fact-check queue with verdict=unreviewed.' })
+  async list(@Query() query: ListClaimsQuery) {
+    return this.reads.claims(query);
+  }
+
+  @Get(':claimId')
+  @ApiOkResponse({ description: 'The claim, its sources, its verdict and every event about it.' })
+  async get(@Param('claimId', uuid) claimId: string) {
+    return this.reads.claim(claimId);
+  }
 
   @Post(':claimId/sources')
   @HttpCode(201)

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import {
   CommandContext,
+  DealReadModel,
+  DealStateQuery,
+  ListDealsQuery,
   OpenDealCommand,
   OpenDealRequest,
   RecordClaimCommand,
   RecordClaimRequest,
+  TimelineQuery,
 } from '@app/newsroom';
 import { Context } from './request-context';
 
@@ -19,7 +23,34 @@ export const uuid = new ParseUUIDPipe();
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key and body replay the first response.' })
 @Controller('deals')
 export class DealsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly reads: DealReadModel,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: '{ items: deal states, nextCursor }, oldest deal first; stable while claims are added.' })
+  async list(@Query() query: ListDealsQuery) {
+    return this.reads.deals(query);
+  }
+
+  @Get(':dealId')
+  @ApiOkResponse({ description: 'The deal state (DESIGN 2.5), now or at validAt as known at knownAt.' })
+  async state(@Param('dealId', uuid) dealId: string, @Query() query: DealStateQuery) {
+    return this.reads.state(dealId, query);
+  }
+
+  @Get(':dealId/timeline')
+  @ApiOkResponse({ description: '{ entries }: by valid time (the claims in order) or by recorded time (every event).' })
+  async timeline(@Param('dealId', uuid) dealId: string, @Query() query: TimelineQuery) {
+    return { entries: await this.reads.timeline(dealId, query.axis) };
+  }
+
+  @Get(':dealId/claims')
+  @ApiOkResponse({ description: '{ items, nextCursor }: the deal’s claims with their verdict and sources.' })
+  async claims(@Param('dealId', uuid) dealId: string) {
+    return { items: await this.reads.dealClaims(dealId), nextCursor: null };
+  }
 
   @Post()
   @HttpCode(201)

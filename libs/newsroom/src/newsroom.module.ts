@@ -9,7 +9,8 @@ import { OpenDealHandler } from './application/open-deal/open-deal.handler';
 import { RecordClaimHandler } from './application/record-claim/record-claim.handler';
 import { RetractClaimHandler } from './application/retract-claim/retract-claim.handler';
 import { newsroomProblemMapper } from './http/newsroom-problem.mapper';
-import { ClaimLocatorProjection } from './projections/claim-locator.projection';
+import { DealReadModel } from './projections/deal-read.model';
+import { DealStateProjection } from './projections/deal-state.projection';
 
 const COMMAND_HANDLERS = [
   OpenDealHandler,
@@ -21,17 +22,17 @@ const COMMAND_HANDLERS = [
 ];
 
 @Module({
-  providers: [DealCommandService, ClaimLocatorProjection, ...COMMAND_HANDLERS],
-  exports: [DealCommandService, ClaimLocatorProjection],
+  providers: [DealCommandService, DealStateProjection, DealReadModel, ...COMMAND_HANDLERS],
+  exports: [DealCommandService, DealStateProjection, DealReadModel],
 })
 export class NewsroomModule implements OnModuleInit {
   constructor(
     private readonly store: EventStore,
-    private readonly claimLocator: ClaimLocatorProjection,
+    private readonly dealStates: DealStateProjection,
   ) {}
 
   onModuleInit(): void {
     registerProblemMapper(newsroomProblemMapper);
-    this.store.useInlineProjection(this.claimLocator);
+    this.store.useInlineProjection(this.dealStates);
   }
 }

@@ -1,0 +1,29 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@app/access';
+import { EventStore } from '@app/event-store';
+import { DealReadModel } from '@app/newsroom';
+import { uuid } from './deals.controller';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(
+    private readonly reads: DealReadModel,
+    private readonly store: EventStore,
+  ) {}
+
+  @Get('deals/:dealId')
+  @ApiOkResponse({ description: '{ events }: the deal’s raw events with actor, recordedAt, position and hash.' })
+  async deal(@Param('dealId', uuid) dealId: string) {
+    return { events: await this.reads.auditTrail(dealId) };
+  }
+
+  @Get('verify')
+  @Roles('admin', 'fact_checker')
+  @ApiOkResponse({ description: 'Every hash chain recomputed: { ok, checked, broken: [{streamId, version, position, reason}] }.' })
+  async verify() {
+    return this.store.verify();
+  }
+}

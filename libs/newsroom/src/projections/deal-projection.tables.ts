@@ -1,0 +1,139 @@
+import type { EntityManager } from 'typeorm';
+import type { StoredEvent } from '@app/event-store';
+import type { ClaimRecord } from '../domain/claim.record';
+import type { RecordedDealEvent } from '../domain/deal.events';
+import type { DealStateView } from '../domain/deal.views';
+import { ClaimRow, DealRow, fromStoredRecord, StoredClaimRecord, TimelineRow } from './deal-projector';
+import { partyKey } from '../domain/claim.record';
+
+/** Inline projections hold it shared; a rebuild takes it exclusively to swap tables. */
+export const PROJECTION_LOCK = 73_410_001;
+
+export const PROJECTION_TABLES = ['deal_states', 'deal_claims', 'deal_timeline'] as const;
+
+export function toRecordedEvent(event: StoredEvent): RecordedDealEvent {
+  return {
+    type: event.type,
+    data: event.data,
+    position: event.position,
+    version: event.version,
+    recordedAt: event.recordedAt.toISOString(),
+  } as unknown as RecordedDealEvent;
+}
+
+/**
+ * Reads and writes the deal read models, in the live tables or in the copies a
+ * rebuild fills (`_next`).
+ */
+export class DealProjectionTables {
+  readonly states: string;
+  readonly claims: string;
+  readonly timeline: string;
+
+  constructor(readonly suffix = '') {
+    this.states = `deal_states${suffix}`;
+    this.claims = `deal_claims${suffix}`;
+    this.timeline = `deal_timeline${suffix}`;
+  }
+
+  /** What the projector needs for one deal: its row, its relevant claims, the claims named, denial targets. */
+  async loadWorkingSet(
+    manager: EntityManager,
+    dealId: string,
+    claimIds: string[],
+  ): Promise<{ deal: DealRow | null; records: Map<string, ClaimRecord> }> {
+    const [deals, claims]: [
+      { state: DealStateView; opened_position: string; last_position: string; last_recorded_at: Date }[],
+      { record: StoredClaimRecord }[],
+    ] = await Promise.all([
+      manager.query(
+        `select state, opened_position, last_position, last_recorded_at from ${this.states} where deal_id = $1`,
+        [dealId],
+      ),
+      manager.query(
+        `select record from ${this.claims} where deal_id = $1 and (relevant or claim_id = any($2::uuid[]))
+         union all
+         select t.record from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record->>'contradicts')::uuid
+          where d.deal_id = $1 and d.relevant and d.kind = 'denial' and d.record->>'contradicts' is not null
+            and not t.relevant and not t.claim_id = any($2::uuid[])`,
+        [dealId, claimIds],
+      ),
+    ]);
+    const records = new Map(claims.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
+    const row = deals[0];
+    const deal: DealRow | null = row
+      ? {
+          dealId,
+          version: row.state.version,
+          header: { dealId, title: row.state.title, kind: row.state.kind, parties: row.state.parties },
+          state: row.state,
+          openedPosition: Number(row.opened_position),
+          lastPosition: Number(row.last_position),
+          lastRecordedAt: row.last_recorded_at.toISOString(),
+        }
+      : null;
+    return { deal, records };
+  }
+
+  async write(manager: EntityManager, deals: DealRow[], claims: ClaimRow[], timeline: TimelineRow[]): Promise<void> {
+    if (deals.length > 0) {
+      await manager.query(
+        `insert into ${this.states} (deal_id, version, title, kind, status, party_keys, state, opened_position, last_position, last_recorded_at)
+         select deal_id, version, title, kind, status, party_keys, state, opened_position, last_position, last_recorded_at
+           from jsonb_to_recordset($1::jsonb) as r(deal_id uuid, version integer, title text, kind text, status text,
+                party_keys text[], state jsonb, opened_position bigint, last_position bigint, last_recorded_at timestamptz)
+         on conflict (deal_id) do update set version = excluded.version, title = excluded.title, kind = excluded.kind,
+           status = excluded.status, party_keys = excluded.party_keys, state = excluded.state,
+           last_position = excluded.last_position, last_recorded_at = excluded.last_recorded_at`,
+        [
+          JSON.stringify(
+            deals.map((d) => ({
+              deal_id: d.dealId,
+              version: d.version,
+              title: d.state.title,
+              kind: d.state.kind,
+              status: d.state.status,
+              party_keys: d.state.parties.map((p) => partyKey(p.name)),
+              state: d.state,
+              opened_position: d.openedPosition,
+              last_position: d.lastPosition,
+              last_recorded_at: d.lastRecordedAt,
+            })),
+          ),
+        ],
+      );
+    }
+    if (claims.length > 0) {
+      await manager.query(
+        `insert into ${this.claims} (claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record)
+         select claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record
+           from jsonb_to_recordset($1::jsonb) as r(claim_id uuid, deal_id uuid, position bigint, kind text, verdict text,
+                relevant boolean, outlet_keys text[], record jsonb)
+         on conflict (claim_id) do update set kind = excluded.kind, verdict = excluded.verdict,
+           relevant = excluded.relevant, outlet_keys = excluded.outlet_keys, record = excluded.record`,
+        [
+          JSON.stringify(
+            claims.map((c) => ({
+              claim_id: c.claimId,
+              deal_id: c.dealId,
+              position: c.position,
+              kind: c.kind,
+              verdict: c.verdict,
+              relevant: c.relevant,
+              outlet_keys: c.outletKeys,
+              record: c.record,
+            })),
+          ),
+        ],
+      );
+    }
+    if (timeline.length > 0) {
+      await manager.query(
+        `insert into ${this.timeline} (deal_id, version, position, entry)
+         select deal_id, version, position, entry
+           from jsonb_to_recordset($1::jsonb) as r(deal_id uuid, version integer, position bigint, entry jsonb)`,
+        [JSON.stringify(timeline.map((t) => ({ deal_id: t.dealId, version: t.version, position: t.position, entry: t.entry })))],
+      );
+    }
+  }
+}

@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventStore } from '@app/event-store';
+import { ProblemError } from '@app/platform';
+import { DealNotFoundError, ClaimNotFoundError } from '../domain';
+import { claimView } from '../domain/deal.fold';
+import { foldDeal } from '../domain/deal.fold';
+import { validTimeline } from '../domain/deal.timeline';
+import { partyKey } from '../domain/claim.record';
+import { outletKey } from '../domain/source';
+import type { ClaimVerdictState, DealKind, DealStatus } from '../domain/deal.events';
+import type { ClaimView, DealStateView, TimelineEntry } from '../domain/deal.views';
+import { dealStreamId } from '../application/command-context';
+import { fromStoredRecord, StoredClaimRecord } from './deal-projector';
+import { toRecordedEvent } from './deal-projection.tables';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface DealFilter {
+  status?: DealStatus;
+  party?: string;
+  kind?: DealKind;
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface ClaimFilter {
+  verdict?: ClaimVerdictState;
+  dealId?: string;
+  outlet?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** A claim as lists show it: everything but its event history. */
+export type ClaimSummary = Omit<ClaimView, 'history'>;
+
+export function encodeCursor(position: number): string {
+  return Buffer.from(JSON.stringify({ after: position })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  try {
+    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof after === 'number' && Number.isSafeInteger(after) && after >= 0) return after;
+  } catch {
+    /* fall through */
+  }
+  throw new ProblemError(400, 'invalid-cursor', 'Bad Request', 'cursor is not one this API gave out', [
+    { field: 'cursor', message: 'must be a nextCursor value from a previous page' },
+  ]);
+}
+
+function summary(record: StoredClaimRecord): ClaimSummary {
+  const { history: _, ...view } = claimView(fromStoredRecord(record), []);
+  return view;
+}
+
+/** The read side: current state from the projections, the past from the deal's own events. */
+@Injectable()
+export class DealReadModel {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+  ) {}
+
+  /**
+   * The deal as it stands, or at a valid time and as known at a recorded time.
+   * A cut folds the deal's own events: its cost depends on the deal, not on the store.
+   */
+  async state(dealId: string, cut: { validAt?: string; knownAt?: string } = {}): Promise<DealStateView> {
+    if (cut.validAt === undefined && cut.knownAt === undefined) {
+      const rows: { state: DealStateView }[] = await this.dataSource.query('select state from deal_states where deal_id = $1', [
+        dealId,
+      ]);
+      if (rows.length === 0) throw new DealNotFoundError(dealId);
+      return rows[0].state;
+    }
+    const events = await this.store.readStream(dealStreamId(dealId));
+    if (events.length === 0) throw new DealNotFoundError(dealId);
+    const state = foldDeal(events.map(toRecordedEvent), cut);
+    if (state === null) throw new DealNotFoundError(dealId);
+    return state;
+  }
+
+  async timeline(dealId: string, axis: 'valid' | 'recorded'): Promise<TimelineEntry[]> {
+    if (axis === 'recorded') {
+      const rows: { entry: TimelineEntry }[] = await this.dataSource.query(
+        'select entry from deal_timeline where deal_id = $1 order by version',
+        [dealId],
+      );
+      if (rows.length === 0) throw new DealNotFoundError(dealId);
+      return rows.map((r) => r.entry);
+    }
+    const events = await this.store.readStream(dealStreamId(dealId));
+    if (events.length === 0) throw new DealNotFoundError(dealId);
+    return validTimeline(events.map(toRecordedEvent));
+  }
+
+  async dealClaims(dealId: string): Promise<ClaimSummary[]> {
+    const rows: { record: StoredClaimRecord }[] = await this.dataSource.query(
+      'select record from deal_claims where deal_id = $1 order by position',
+      [dealId],
+    );
+    if (rows.length === 0) {
+      const exists = await this.dataSource.query('select 1 from deal_states where deal_id = $1', [dealId]);
+      if (exists.length === 0) throw new DealNotFoundError(dealId);
+    }
+    return rows.map((r) => summary(r.record));
+  }
+
+  /** The claim with every event about it. */
+  async claim(claimId: string): Promise<ClaimView> {
+    const rows: { deal_id: string; record: StoredClaimRecord }[] = await this.dataSource.query(
+      'select deal_id, record from deal_claims where claim_id = $1',
+      [claimId],
+    );
+    if (rows.length === 0) throw new ClaimNotFoundError(claimId);
+    const events = await this.dataSource.query(
+      `select position, version, type, data, to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
+         from es_events where stream_id = $1 and data->>'claimId' = $2 order by version`,
+      [dealStreamId(rows[0].deal_id), claimId],
+    );
+    const history = events.map((e: { position: string; version: string; type: string; data: unknown; recorded_at: string }) => ({
+      type: e.type,
+      data: e.data,
+      position: Number(e.position),
+      version: Number(e.version),
+      recordedAt: e.recorded_at,
+    }));
+    return claimView(fromStoredRecord(rows[0].record), history as never);
+  }
+
+  async deals(filter: DealFilter): Promise<Page<DealStateView>> {
+    const where = ['opened_position > $1'];
+    const params: unknown[] = [decodeCursor(filter.cursor)];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.status) add('status = ?', filter.status);
+    if (filter.kind) add('kind = ?', filter.kind);
+    if (filter.party) add('party_keys @> array[?::text]', partyKey(filter.party));
+    if (filter.q) add(`title ilike ? escape '\\'`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(filter.limit + 1);
+    const rows: { state: DealStateView; opened_position: string }[] = await this.dataSource.query(
+      `select state, opened_position from deal_states where ${where.join(' and ')} order by opened_position limit $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    return {
+      items: page.map((r) => r.state),
+      nextCursor: rows.length > filter.limit ? encodeCursor(Number(page[page.length - 1].opened_position)) : null,
+    };
+  }
+
+  async claims(filter: ClaimFilter): Promise<Page<ClaimSummary>> {
+    const where = ['position > $1'];
+    const params: unknown[] = [decodeCursor(filter.cursor)];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.verdict) add('verdict = ?', filter.verdict);
+    if (filter.dealId) add('deal_id = ?', filter.dealId);
+    if (filter.outlet) add('outlet_keys @> array[?::text]', outletKey(filter.outlet));
+    params.push(filter.limit + 1);
+    const rows: { record: StoredClaimRecord; position: string }[] = await this.dataSource.query(
+      `select record, position from deal_claims where ${where.join(' and ')} order by position limit $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    return {
+      items: page.map((r) => summary(r.record)),
+      nextCursor: rows.length > filter.limit ? encodeCursor(Number(page[page.length - 1].position)) : null,
+    };
+  }
+
+  /** The deal's raw events, for audit. */
+  async auditTrail(dealId: string) {
+    const events = await this.store.readStream(dealStreamId(dealId));
+    if (events.length === 0) throw new DealNotFoundError(dealId);
+    return events.map((e) => ({
+      position: e.position,
+      version: e.version,
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      data: e.data,
+      actor: { keyId: e.metadata.actorId ?? null, roles: e.metadata.actorRoles ?? [] },
+      metadata: e.metadata,
+      recordedAt: e.recordedAt.toISOString(),
+      hash: e.hash,
+    }));
+  }
+}

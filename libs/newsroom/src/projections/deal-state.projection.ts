@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { InlineProjection, StoredEvent } from '@app/event-store';
+import { ClaimNotFoundError } from '../domain';
+import { dealIdOfStream } from '../application/command-context';
+import { DealProjector } from './deal-projector';
+import { DealProjectionTables, PROJECTION_LOCK, toRecordedEvent } from './deal-projection.tables';
+
+/** Events of these streams feed the deal read models. */
+export const isDealStream = (streamId: string) => streamId.startsWith('deal-');
+
+/** Groups events by deal and names the claims each touches (and the claims new denials contradict). */
+export function claimsNamedBy(events: StoredEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (typeof event.data.claimId === 'string') ids.add(event.data.claimId);
+    if (event.type === 'ClaimRecorded' && typeof event.data.contradicts === 'string') ids.add(event.data.contradicts);
+  }
+  return [...ids];
+}
+
+/**
+ * Keeps each deal's state, claims and recorded timeline in step with the log,
+ * inside the append transaction (read-your-writes). It loads only the deal's
+ * working set: its row, the claims that can set something, and the claims
+ * the events name.
+ */
+@Injectable()
+export class DealStateProjection implements InlineProjection {
+  readonly name = 'deal-state';
+  private readonly live = new DealProjectionTables();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async apply(manager: EntityManager, events: StoredEvent[]): Promise<void> {
+    const deal = events.filter((e) => isDealStream(e.streamId));
+    if (deal.length === 0) return;
+    await manager.query('select pg_advisory_xact_lock_shared($1)', [PROJECTION_LOCK]);
+    await projectInto(this.live, manager, deal);
+  }
+
+  /** The deal of a claim; a ClaimNotFoundError (404) when no deal has it. */
+  async dealOf(claimId: string): Promise<string> {
+    const rows: { deal_id: string }[] = await this.dataSource.query('select deal_id from deal_claims where claim_id = $1', [
+      claimId,
+    ]);
+    if (rows.length === 0) throw new ClaimNotFoundError(claimId);
+    return rows[0].deal_id;
+  }
+}
+
+/** Applies events of one or more deals to the given tables, loading each deal's working set. */
+export async function projectInto(tables: DealProjectionTables, manager: EntityManager, events: StoredEvent[]): Promise<void> {
+  const byStream = new Map<string, StoredEvent[]>();
+  for (const event of events) {
+    const list = byStream.get(event.streamId);
+    if (list) list.push(event);
+    else byStream.set(event.streamId, [event]);
+  }
+  for (const [streamId, streamEvents] of byStream) {
+    const { deal, records } = await tables.loadWorkingSet(manager, dealIdOfStream(streamId), claimsNamedBy(streamEvents));
+    const projector = new DealProjector(deal, records);
+    for (const event of streamEvents) projector.apply(toRecordedEvent(event));
+    const rows = projector.rows();
+    await tables.write(manager, rows.deal ? [rows.deal] : [], rows.claims, rows.timeline);
+  }
+}
