@@ -6,7 +6,6 @@ import {
   AddSourceCommand,
   AddSourceRequest,
   DealStateProjection,
-  CommandContext,
   CorrectClaimCommand,
   CorrectClaimRequest,
   DealReadModel,
@@ -16,6 +15,7 @@ import {
   RetractClaimCommand,
   RetractClaimRequest,
 } from '@app/newsroom';
+import type { CommandContext } from '@app/newsroom';
 import { uuid } from './deals.controller';
 import { Context } from './request-context';
 

@@ -4,7 +4,6 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import {
-  CommandContext,
   DealReadModel,
   DealStateQuery,
   ListDealsQuery,
@@ -14,6 +13,7 @@ import {
   RecordClaimRequest,
   TimelineQuery,
 } from '@app/newsroom';
+import type { CommandContext } from '@app/newsroom';
 import { Context } from './request-context';
 
 export const uuid = new ParseUUIDPipe();

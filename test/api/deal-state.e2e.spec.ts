@@ -1,0 +1,225 @@
+import { startTestApp, TestApp } from '../support/test-app';
+
+const source = (outlet: string, publishedAt: string, via: string[] = []) => ({
+  outlet,
+  publishedAt,
+  ...(via.length ? { via: via.map((o) => ({ outlet: o })) } : {}),
+});
+const usd = (value: string, qualifier = 'exact') => ({ value, currency: 'USD', qualifier });
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+describe('deal state and history on two time axes', () => {
+  let t: TestApp;
+  let editor: string;
+  let checker: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    editor = t.keys.editor;
+    checker = t.keys.fact_checker;
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const openDeal = async (title: string, parties: [string, string][]) => {
+    const res = await t.request('POST', '/deals', {
+      key: editor,
+      body: { title, kind: 'acquisition', parties: parties.map(([name, role]) => ({ name, role })) },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const claim = async (dealId: string, body: Record<string, unknown>) => {
+    const res = await t.request('POST', `/deals/${dealId}/claims`, { key: editor, body });
+    expect(res.status).toBe(201);
+    return res.body.claimId as string;
+  };
+  const state = async (dealId: string, query = '') => {
+    const res = await t.request('GET', `/deals/${dealId}${query}`, { key: t.keys.reader });
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  it('Facebook and Instagram: completed at $715M, but announced at about $1B as of May 2012', async () => {
+    const deal = await openDeal('Facebook / Instagram', [
+      ['Facebook', 'acquirer'],
+      ['Instagram', 'target'],
+    ]);
+    await claim(deal, {
+      kind: 'deal_announced',
+      statement: 'Facebook announced it would buy Instagram for about $1B.',
+      occurredAt: '2012-04',
+      amount: usd('1000000000', 'approximate'),
+      sources: [source('The New York Times', '2012-04-09')],
+    });
+    const completed = await claim(deal, {
+      kind: 'deal_completed',
+      statement: 'Facebook paid $715M when the deal closed, its share price having fallen.',
+      occurredAt: '2012-09',
+      amount: usd('715000000'),
+      sources: [source('The New York Times', '2012-12-17')],
+    });
+    const verdict = await t.request('POST', `/claims/${completed}/verdicts`, {
+      key: checker,
+      body: { verdict: 'confirmed', rationale: 'Facebook filings give the closing price.' },
+    });
+    expect(verdict.status).toBe(201);
+
+    const now = await state(deal);
+    expect(now).toMatchObject({ status: 'completed', statusSince: '2012-09', price: { value: '715000000', currency: 'USD' } });
+    expect(now.claimCounts).toMatchObject({ total: 2, confirmed: 1, unreviewed: 1 });
+    const may = await state(deal, '?validAt=2012-05-01');
+    expect(may).toMatchObject({ status: 'announced', price: { value: '1000000000', qualifier: 'approximate' } });
+    expect(may.asOf).toEqual({ validAt: '2012-05-01', knownAt: null });
+
+    // the projection and a fold of the log agree
+    const folded = await state(deal, `?knownAt=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    expect({ ...folded, asOf: null }).toEqual({ ...now, asOf: null });
+  });
+
+  it('Twitter and Clubhouse: talks ended, with the ~$4B offer still listed', async () => {
+    const deal = await openDeal('Twitter / Clubhouse', [
+      ['Twitter', 'bidder'],
+      ['Clubhouse', 'target'],
+    ]);
+    const offer = await claim(deal, {
+      kind: 'offer_made',
+      statement: 'Twitter offered about $4B for Clubhouse.',
+      occurredAt: '2021-03',
+      amount: usd('4000000000', 'approximate'),
+      sources: [source('Bloomberg', '2021-04-07', ['Clubic', 'The Verge'])],
+    });
+    await claim(deal, {
+      kind: 'talks_ended',
+      statement: 'The talks stopped.',
+      occurredAt: '2021-04',
+      sources: [source('Bloomberg', '2021-04-07', ['Clubic', 'The Verge'])],
+    });
+    const s = await state(deal);
+    expect(s.status).toBe('talks_ended');
+    expect(s.offers).toEqual([expect.objectContaining({ claimId: offer, value: '4000000000', qualifier: 'approximate' })]);
+    const claims = await t.request('GET', `/deals/${deal}/claims`, { key: t.keys.reader });
+    expect(claims.body.items).toHaveLength(2);
+    expect(claims.body.items[0]).toMatchObject({ claimId: offer, independentSources: 1, verdict: 'unreviewed' });
+    expect(claims.body.items[0].sources[0].via).toEqual([{ outlet: 'Clubic' }, { outlet: 'The Verge' }]);
+  });
+
+  it('Twitter and Instagram: the term sheet and Systrom’s sworn statement stand in open conflict', async () => {
+    const deal = await openDeal('Twitter / Instagram', [
+      ['Twitter', 'bidder'],
+      ['Instagram', 'target'],
+    ]);
+    const termSheet = await claim(deal, {
+      kind: 'agreement_reached',
+      agreementLevel: 'term_sheet',
+      statement: 'Twitter sent Kevin Systrom a term sheet.',
+      occurredAt: '2012-Q1',
+      sources: [source('The New York Times', '2012-12-17')],
+    });
+    const denial = await claim(deal, {
+      kind: 'denial',
+      contradicts: termSheet,
+      statement: 'Systrom stated under oath that he had received no formal offer before Facebook.',
+      occurredAt: '2012-08',
+      sources: [source('The New York Times', '2012-12-17')],
+    });
+    const s = await state(deal);
+    expect(s.conflicts).toEqual([{ claimIds: [termSheet, denial], reason: 'denial' }]);
+
+    // the conflict closes when one side stops counting
+    const retracted = await t.request('POST', `/claims/${denial}/retraction`, { key: checker, body: { reason: 'test' } });
+    expect(retracted.status).toBe(201);
+    expect((await state(deal)).conflicts).toEqual([]);
+  });
+
+  it('a retraction recorded after T leaves knownAt=T unchanged and changes the present', async () => {
+    const deal = await openDeal('Yahoo / Summly', [
+      ['Yahoo', 'acquirer'],
+      ['Summly', 'target'],
+    ]);
+    const bought = await claim(deal, {
+      kind: 'deal_completed',
+      statement: 'Yahoo bought Summly for 30 million euros.',
+      occurredAt: '2013-03',
+      amount: { value: '30000000', currency: 'EUR' },
+      sources: [source('TechCrunch', '2013-03-25')],
+    });
+    await sleep(20);
+    const before = await state(deal);
+    const T = new Date(Date.now()).toISOString();
+    await sleep(20);
+    const res = await t.request('POST', `/claims/${bought}/retraction`, { key: editor, body: { reason: 'wrong deal' } });
+    expect(res.status).toBe(201);
+
+    const present = await state(deal);
+    expect(present.status).toBe('unknown');
+    expect(present.price).toBeNull();
+    expect(present.claimCounts).toMatchObject({ total: 1, retracted: 1 });
+    const past = await state(deal, `?knownAt=${encodeURIComponent(T)}`);
+    expect(past).toMatchObject({ status: 'completed', price: { value: '30000000', currency: 'EUR' }, version: before.version });
+
+    const recorded = await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader });
+    expect(recorded.body.entries.map((e: { eventType: string }) => e.eventType)).toEqual([
+      'DealOpened',
+      'ClaimRecorded',
+      'ClaimRetracted',
+    ]);
+    expect(recorded.body.entries[2].changes).toEqual(
+      expect.arrayContaining([{ field: 'status', from: 'completed', to: 'unknown' }]),
+    );
+    const valid = await t.request('GET', `/deals/${deal}/timeline?axis=valid`, { key: t.keys.reader });
+    expect(valid.body.entries).toEqual([]);
+  });
+
+  it('lists deals with filters and a cursor that stays stable while claims are added', async () => {
+    const all = await t.request('GET', '/deals?limit=2', { key: t.keys.reader });
+    expect(all.status).toBe(200);
+    expect(all.body.items).toHaveLength(2);
+    const firstIds = all.body.items.map((d: { id: string }) => d.id);
+    // a claim on the first deal must not move it
+    await claim(firstIds[0], {
+      kind: 'statement',
+      statement: 'Another report.',
+      occurredAt: '2012',
+      sources: [source('Reuters', '2012-05-01')],
+    });
+    const next = await t.request('GET', `/deals?limit=2&cursor=${all.body.nextCursor}`, { key: t.keys.reader });
+    expect(next.body.items.map((d: { id: string }) => d.id)).not.toContain(firstIds[0]);
+    expect(next.body.items.map((d: { id: string }) => d.id)).not.toContain(firstIds[1]);
+    const ended = await t.request('GET', '/deals?status=talks_ended', { key: t.keys.reader });
+    expect(ended.body.items.map((d: { title: string }) => d.title)).toEqual(['Twitter / Clubhouse']);
+    const byParty = await t.request('GET', '/deals?party=instagram', { key: t.keys.reader });
+    expect(byParty.body.items).toHaveLength(2);
+    const byText = await t.request('GET', '/deals?q=summly', { key: t.keys.reader });
+    expect(byText.body.items.map((d: { title: string }) => d.title)).toEqual(['Yahoo / Summly']);
+    const bad = await t.request('GET', '/deals?cursor=nonsense', { key: t.keys.reader });
+    expect(bad.status).toBe(400);
+    const badStatus = await t.request('GET', '/deals?status=sold', { key: t.keys.reader });
+    expect(badStatus.status).toBe(400);
+  });
+
+  it('serves the fact-check queue oldest first, a claim with its history, and the audit trail', async () => {
+    const queue = await t.request('GET', '/claims?verdict=unreviewed&limit=100', { key: t.keys.reader });
+    expect(queue.status).toBe(200);
+    const positions = queue.body.items.map((c: { position: number }) => c.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(queue.body.items.every((c: { verdict: string }) => c.verdict === 'unreviewed')).toBe(true);
+
+    const first = queue.body.items[0];
+    const detail = await t.request('GET', `/claims/${first.claimId}`, { key: t.keys.reader });
+    expect(detail.status).toBe(200);
+    expect(detail.body.history[0]).toMatchObject({ type: 'ClaimRecorded' });
+
+    const audit = await t.request('GET', `/audit/deals/${first.dealId}`, { key: t.keys.reader });
+    expect(audit.status).toBe(200);
+    expect(audit.body.events[0]).toMatchObject({ type: 'DealOpened', version: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const verify = await t.request('GET', '/audit/verify', { key: checker });
+    expect(verify.body).toMatchObject({ ok: true, broken: [] });
+    const forbidden = await t.request('GET', '/audit/verify', { key: t.keys.reader });
+    expect(forbidden.status).toBe(403);
+    const missing = await t.request('GET', `/deals/${first.claimId}`, { key: t.keys.reader });
+    expect(missing.status).toBe(404);
+  });
+});
