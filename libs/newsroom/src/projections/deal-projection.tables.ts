@@ -21,6 +21,25 @@ export function toRecordedEvent(event: StoredEvent): RecordedDealEvent {
   } as unknown as RecordedDealEvent;
 }
 
+interface DealStateRow {
+  state: DealStateView;
+  opened_position: string;
+  last_position: string;
+  last_recorded_at: Date;
+}
+
+function dealRowOf(dealId: string, row: DealStateRow): DealRow {
+  return {
+    dealId,
+    version: row.state.version,
+    header: { dealId, title: row.state.title, kind: row.state.kind, parties: row.state.parties },
+    state: row.state,
+    openedPosition: Number(row.opened_position),
+    lastPosition: Number(row.last_position),
+    lastRecordedAt: row.last_recorded_at.toISOString(),
+  };
+}
+
 /**
  * Reads and writes the deal read models, in the live tables or in the copies a
  * rebuild fills (`_next`).
@@ -42,10 +61,7 @@ export class DealProjectionTables {
     dealId: string,
     claimIds: string[],
   ): Promise<{ deal: DealRow | null; records: Map<string, ClaimRecord> }> {
-    const [deals, claims]: [
-      { state: DealStateView; opened_position: string; last_position: string; last_recorded_at: Date }[],
-      { record: StoredClaimRecord }[],
-    ] = await Promise.all([
+    const [deals, claims]: [DealStateRow[], { record: StoredClaimRecord }[]] = await Promise.all([
       manager.query(
         `select state, opened_position, last_position, last_recorded_at from ${this.states} where deal_id = $1`,
         [dealId],
@@ -60,19 +76,35 @@ export class DealProjectionTables {
       ),
     ]);
     const records = new Map(claims.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
-    const row = deals[0];
-    const deal: DealRow | null = row
-      ? {
-          dealId,
-          version: row.state.version,
-          header: { dealId, title: row.state.title, kind: row.state.kind, parties: row.state.parties },
-          state: row.state,
-          openedPosition: Number(row.opened_position),
-          lastPosition: Number(row.last_position),
-          lastRecordedAt: row.last_recorded_at.toISOString(),
-        }
-      : null;
-    return { deal, records };
+    return { deal: deals[0] ? dealRowOf(dealId, deals[0]) : null, records };
+  }
+
+  /**
+   * The working set from the cache when the deal row still ends where the cache
+   * left it: then only the named claims the cache lacks are read. Undefined on a miss.
+   */
+  async loadCachedWorkingSet(
+    manager: EntityManager,
+    dealId: string,
+    claimIds: string[],
+    cache: { get(dealId: string, lastPosition: number): Map<string, ClaimRecord> | undefined },
+  ): Promise<{ deal: DealRow | null; records: Map<string, ClaimRecord> } | undefined> {
+    const rows: DealStateRow[] = await manager.query(
+      `select state, opened_position, last_position, last_recorded_at from ${this.states} where deal_id = $1`,
+      [dealId],
+    );
+    if (rows.length === 0) return undefined;
+    const records = cache.get(dealId, Number(rows[0].last_position));
+    if (!records) return undefined;
+    const missing = claimIds.filter((id) => !records.has(id));
+    if (missing.length > 0) {
+      const found: { record: StoredClaimRecord }[] = await manager.query(
+        `select record from ${this.claims} where claim_id = any($1::uuid[])`,
+        [missing],
+      );
+      for (const { record } of found) records.set(record.claimId, fromStoredRecord(record));
+    }
+    return { deal: dealRowOf(dealId, rows[0]), records };
   }
 
   async write(manager: EntityManager, deals: DealRow[], claims: ClaimRow[], timeline: TimelineRow[]): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { InlineProjection, StoredEvent } from '@app/event-store';
 import { ClaimNotFoundError } from '../domain';
+import type { ClaimRecord } from '../domain/claim.record';
 import { dealIdOfStream } from '../application/command-context';
 import { DealProjector } from './deal-projector';
 import { DealProjectionTables, PROJECTION_LOCK, toRecordedEvent } from './deal-projection.tables';
@@ -29,6 +30,7 @@ export function claimsNamedBy(events: StoredEvent[]): string[] {
 export class DealStateProjection implements InlineProjection {
   readonly name = 'deal-state';
   private readonly live = new DealProjectionTables();
+  private readonly cache = new WorkingSetCache(2_000);
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -36,7 +38,7 @@ export class DealStateProjection implements InlineProjection {
     const deal = events.filter((e) => isDealStream(e.streamId));
     if (deal.length === 0) return;
     await manager.query('select pg_advisory_xact_lock_shared($1)', [PROJECTION_LOCK]);
-    await projectInto(this.live, manager, deal);
+    await projectInto(this.live, manager, deal, this.cache);
   }
 
   /** The deal of a claim; a ClaimNotFoundError (404) when no deal has it. */
@@ -49,8 +51,39 @@ export class DealStateProjection implements InlineProjection {
   }
 }
 
+/**
+ * The working sets of recently written deals, so the next append to a deal does
+ * not load its claims again: an entry is used only when the deal row still ends
+ * at the position it was cached for (positions are never reused, so a rolled
+ * back append or another process's write makes it miss, never lie).
+ */
+export class WorkingSetCache {
+  private readonly entries = new Map<string, { lastPosition: number; records: Map<string, ClaimRecord> }>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(dealId: string, lastPosition: number): Map<string, ClaimRecord> | undefined {
+    const entry = this.entries.get(dealId);
+    if (!entry || entry.lastPosition !== lastPosition) return undefined;
+    this.entries.delete(dealId);
+    this.entries.set(dealId, entry);
+    return new Map(entry.records);
+  }
+
+  set(dealId: string, lastPosition: number, records: Map<string, ClaimRecord>): void {
+    this.entries.delete(dealId);
+    this.entries.set(dealId, { lastPosition, records });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
 /** Applies events of one or more deals to the given tables, loading each deal's working set. */
-export async function projectInto(tables: DealProjectionTables, manager: EntityManager, events: StoredEvent[]): Promise<void> {
+export async function projectInto(
+  tables: DealProjectionTables,
+  manager: EntityManager,
+  events: StoredEvent[],
+  cache?: WorkingSetCache,
+): Promise<void> {
   const byStream = new Map<string, StoredEvent[]>();
   for (const event of events) {
     const list = byStream.get(event.streamId);
@@ -58,10 +91,15 @@ export async function projectInto(tables: DealProjectionTables, manager: EntityM
     else byStream.set(event.streamId, [event]);
   }
   for (const [streamId, streamEvents] of byStream) {
-    const { deal, records } = await tables.loadWorkingSet(manager, dealIdOfStream(streamId), claimsNamedBy(streamEvents));
+    const dealId = dealIdOfStream(streamId);
+    const named = claimsNamedBy(streamEvents);
+    const { deal, records } =
+      (cache && (await tables.loadCachedWorkingSet(manager, dealId, named, cache))) ??
+      (await tables.loadWorkingSet(manager, dealId, named));
     const projector = new DealProjector(deal, records);
     for (const event of streamEvents) projector.apply(toRecordedEvent(event));
     const rows = projector.rows();
     await tables.write(manager, rows.deal ? [rows.deal] : [], rows.claims, rows.timeline);
+    if (cache && rows.deal) cache.set(dealId, rows.deal.lastPosition, records);
   }
 }
