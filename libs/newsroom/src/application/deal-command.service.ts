@@ -127,7 +127,8 @@ export class DealCommandService {
       },
     );
     if (!result.duplicate) return { version: result.toVersion, events, duplicate: false };
-    const first = await this.store.readStream(streamId, { fromVersion: result.fromVersion, toVersion: result.toVersion });
+    // the key's first use may have been on another stream (a retried POST /deals draws a new deal id)
+    const first = await this.store.readStream(result.streamId, { fromVersion: result.fromVersion, toVersion: result.toVersion });
     return { version: result.toVersion, events: first.map(toDealEvent), duplicate: true };
   }
 }
