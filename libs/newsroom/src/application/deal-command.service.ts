@@ -34,7 +34,7 @@ interface LoadedState {
 
 const DEAL_SNAPSHOT = 'deal';
 const claimSnapshot = (claimId: string) => `claim:${claimId}`;
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 40;
 
 /**
  * Runs a deal command: loads the decision state it needs, decides, appends with
@@ -64,7 +64,8 @@ export class DealCommandService {
           throw new DealVersionMismatchError(dealId, context.expectedVersion, error.actual);
         }
         if (!mayRetry || attempt >= MAX_ATTEMPTS) throw new ConcurrentModificationError(dealId);
-        await new Promise((done) => setTimeout(done, Math.random() * 5 * attempt));
+        // full jitter, exponential up to 100 ms: writers queued on one deal spread out
+        await new Promise((done) => setTimeout(done, Math.random() * Math.min(100, 2 ** attempt)));
       }
     }
   }

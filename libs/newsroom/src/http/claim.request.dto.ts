@@ -26,7 +26,7 @@ import {
 } from '../domain/deal.events';
 import { MoneyRequest } from './money.request.dto';
 import { SourceRequest } from './source.request.dto';
-import { IsPartialDate } from './validators';
+import { HasSomeField, IsPartialDate } from './validators';
 
 export class RecordClaimRequest {
   @ApiProperty({ enum: CLAIM_KINDS, example: 'offer_made' })
@@ -157,6 +157,7 @@ export class CorrectClaimRequest {
   @ApiProperty({ type: ClaimChangesRequest, example: { occurredAt: '2012-04' } })
   @IsDefined()
   @IsObject()
+  @HasSomeField()
   @ValidateNested()
   @Type(() => ClaimChangesRequest)
   changes!: ClaimChangesRequest;

@@ -11,7 +11,9 @@ export const newsroomProblemMapper: ProblemMapper = (error, { ifMatch }) => {
     return new ProblemError(400, 'validation-failed', 'Bad Request', error.message, [...error.errors]);
   }
   if (error instanceof DomainError) {
-    return new ProblemError(STATUS[error.kind], error.code, TITLE[error.kind], error.message);
+    const field = (error as { field?: unknown }).field;
+    const errors = typeof field === 'string' && field !== '' ? [{ field, message: error.message }] : undefined;
+    return new ProblemError(STATUS[error.kind], error.code, TITLE[error.kind], error.message, errors);
   }
   if (error instanceof WrongExpectedVersionError) {
     return ifMatch

@@ -35,3 +35,12 @@ export const IsFullDateOrTimestamp = (options?: ValidationOptions) =>
     'must be a full date YYYY-MM-DD or an ISO 8601 timestamp',
     options,
   );
+
+/** An object with at least one field set (fields left undefined do not count). */
+export const HasSomeField = (options?: ValidationOptions) =>
+  rule(
+    'hasSomeField',
+    (v) => typeof v === 'object' && v !== null && Object.values(v).some((field) => field !== undefined),
+    'must name at least one field to change',
+    options,
+  );

@@ -51,6 +51,9 @@ export function toProblemDocument(error: unknown, request?: FastifyRequest): Pro
   const mapped = mapToProblem(error, { ifMatch });
   if (mapped) return mapped.toProblem();
 
+  // NestJS wraps Fastify's own errors (body parsing, limits) in an HttpException with the original as cause
+  const cause = error instanceof HttpException ? (error.cause as { code?: unknown } | undefined) : undefined;
+  if (cause && typeof cause.code === 'string' && cause.code.startsWith('FST_')) return toProblemDocument(cause, request);
   const fastifyCode = (error as { code?: string }).code;
   if (fastifyCode && FASTIFY_ERRORS[fastifyCode]) {
     const f = FASTIFY_ERRORS[fastifyCode];
