@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AccessModule } from '@app/access';
 import { EventStoreModule } from '@app/event-store';
 import { NewsroomModule } from '@app/newsroom';
+import { ReportingModule } from '@app/reporting';
 import {
   AppConfig,
   ConfigModule,
@@ -18,6 +19,7 @@ import { AuditController } from './audit.controller';
 import { ClaimsController } from './claims.controller';
 import { DealsController } from './deals.controller';
 import { HealthController } from './health.controller';
+import { ReportsController } from './reports.controller';
 import { StartupService } from './startup.service';
 
 @Module({})
@@ -32,8 +34,9 @@ export class AppModule {
         CqrsModule.forRoot(),
         AccessModule,
         NewsroomModule,
+        ReportingModule,
       ],
-      controllers: [HealthController, DealsController, ClaimsController, AuditController],
+      controllers: [HealthController, DealsController, ClaimsController, AuditController, ReportsController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

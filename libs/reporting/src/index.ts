@@ -1,0 +1,3 @@
+export * from './csv';
+export * from './reporting.module';
+export * from './reports.service';
