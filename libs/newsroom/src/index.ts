@@ -23,3 +23,4 @@ export * from './http/read.query.dto';
 export * from './projections/deal-read.model';
 export * from './projections/deal-projector';
 export * from './projections/deal-projection.tables';
+export * from './projections/deal-projection.rebuilder';

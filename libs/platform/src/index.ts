@@ -9,3 +9,4 @@ export * from './http/problem-details.filter';
 export * from './http/validation.pipe';
 export * from './http/canonical-json';
 export * from './http/idempotency.interceptor';
+export * from './cli/progress-bar';

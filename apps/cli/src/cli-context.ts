@@ -1,0 +1,43 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig } from '@app/platform';
+import { AppModule } from '../../api/src/app.module';
+
+/** What a command writes to and reads from: the process, or buffers in tests. */
+export interface CliIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/** A command line the CLI cannot run: exit code 2, with a message saying why. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * Boots the application as the API does, without HTTP: the same configuration,
+ * the same database rules (DATABASE_URL, or the embedded server in DATA_DIR)
+ * and migrations. Runs `work`, then closes it all (the embedded server stops).
+ */
+export async function withAppContext<T>(io: CliIo, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  let config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  // the demo data belongs to `npm start` on an empty database, which prints its keys; the CLI never loads it
+  config.DEMO_DATA = false;
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,21 @@
+import type { CliIo } from './cli-context';
+
+export const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  import FILE                                Replay an NDJSON file of commands (see libs/newsroom/demo/README.md)
+                                             as the keys "import editor" and "import fact-checker", made on first
+                                             use. Importing the same file again writes nothing.
+  keys create --name NAME --roles R1,R2      Create an API key and print it (shown once). Roles: editor,
+                                             fact_checker, reader, admin.
+  verify [--json]                            Recheck every stream's hash chain; exit code 1 when one is broken.
+  help                                       Show this help.
+
+The database is the API's: DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (default ./.data).
+Exit codes: 0 done, 1 failed, 2 usage error.
+`;
+
+export async function helpCommand(_args: string[], io: CliIo): Promise<number> {
+  io.stdout.write(USAGE);
+  return 0;
+}
