@@ -1,0 +1,385 @@
+import {
+  byPosition,
+  dealHeaderOf,
+  newClaimRecord,
+  nextClaimRecord,
+  parseCut,
+  replayDeal,
+  type ClaimRecord,
+  type DealCut,
+} from './claim.record';
+import {
+  amountGroupKey,
+  byOrderKey,
+  conflictKey,
+  denialConflict,
+  diffSlots,
+  fundingRoundView,
+  isFundingClaim,
+  isOfferClaim,
+  isPriceClaim,
+  isRegulatoryClaim,
+  isStatusClaim,
+  isValuationClaim,
+  neighbourConflict,
+  offerView,
+  priceOf,
+  regulatoryView,
+  slotKey,
+  statusGroupKey,
+  statusOf,
+  valuationOf,
+  type Slots,
+} from './deal.derivation';
+import { actorOf, STATUS_SET_BY_KIND, type RecordedDealEvent } from './deal.events';
+import { inValidScope } from './deal.fold';
+import type { DealHeader } from './deal.state';
+import type { ConflictReason, ConflictView, PriceView, StateChange, TimelineEntry, ValuationView } from './deal.views';
+
+/**
+ * `axis=valid` (DESIGN 2.5): the counting claims in 2.3 order, each with what
+ * it did to the state (status, statusSince, price, offers, valuations,
+ * funding, regulatory) when applied in that order. Same cuts as `foldDeal`.
+ */
+export function validTimeline(events: readonly RecordedDealEvent[], cut: DealCut = {}): TimelineEntry[] {
+  const parsed = parseCut(cut);
+  const replayed = replayDeal(events, parsed.knownUntil);
+  const counting = [...inValidScope(replayed.claims.values(), parsed)].filter((claim) => claim.counts).sort(byOrderKey);
+
+  let status: string = 'unknown';
+  let statusSince: string | null = null;
+  let price: PriceView | null = null;
+  const valuations = new Map<string, ValuationView>();
+
+  return counting.map((claim) => {
+    const changes: StateChange[] = [];
+    if (isStatusClaim(claim)) {
+      const next = STATUS_SET_BY_KIND[claim.kind] as string;
+      if (next !== status) changes.push({ field: 'status', from: status, to: next });
+      if (claim.occurredAt !== statusSince) changes.push({ field: 'statusSince', from: statusSince, to: claim.occurredAt });
+      status = next;
+      statusSince = claim.occurredAt;
+    }
+    if (isPriceClaim(claim)) {
+      const next = priceOf([claim]).price;
+      changes.push({ field: 'price', from: price, to: next });
+      price = next;
+    }
+    if (isOfferClaim(claim)) changes.push({ field: 'offers', from: null, to: offerView(claim) });
+    if (isValuationClaim(claim)) {
+      const next = valuationOf([claim]) as ValuationView;
+      const key = claim.partyKey as string;
+      changes.push({ field: 'valuations', from: valuations.get(key) ?? null, to: next });
+      valuations.set(key, next);
+    }
+    if (isFundingClaim(claim)) changes.push({ field: 'funding', from: null, to: fundingRoundView(claim) });
+    if (isRegulatoryClaim(claim)) changes.push({ field: 'regulatory', from: null, to: regulatoryView(claim) });
+    return {
+      eventType: 'ClaimRecorded',
+      claimId: claim.claimId,
+      kind: claim.kind,
+      occurredAt: claim.occurredAt,
+      recordedAt: claim.recordedAt,
+      position: claim.position,
+      version: claim.version,
+      actorId: claim.recordedBy,
+      sources: claim.sources,
+      verdict: claim.verdict,
+      changes,
+    };
+  });
+}
+
+/**
+ * `axis=recorded` (DESIGN 2.5): every event in recording order, each with
+ * what it changed in the current state as the newsroom saw it then, i.e. the
+ * difference between `foldDeal` of the events before it and including it
+ * (`diffDealStates`), computed incrementally: O(log n) plus the size of the
+ * affected runs per event instead of a full fold per event.
+ */
+export function recordedTimeline(events: readonly RecordedDealEvent[]): TimelineEntry[] {
+  const state = new IncrementalDealState();
+  return byPosition(events).map((event) => state.apply(event));
+}
+
+type NeighbourReason = Exclude<ConflictReason, 'denial'>;
+
+/** Sorted arrays of claim records (by orderKey), updated in place. */
+function lowerBound(sorted: readonly ClaimRecord[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sorted[mid] as ClaimRecord).orderKey < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function indexOfRecord(sorted: readonly ClaimRecord[], record: ClaimRecord): number {
+  const index = lowerBound(sorted, record.orderKey);
+  return sorted[index]?.claimId === record.claimId ? index : -1;
+}
+
+function removeRecord(sorted: ClaimRecord[], record: ClaimRecord): void {
+  const index = indexOfRecord(sorted, record);
+  if (index >= 0) sorted.splice(index, 1);
+}
+
+function insertRecord(sorted: ClaimRecord[], record: ClaimRecord): void {
+  sorted.splice(lowerBound(sorted, record.orderKey), 0, record);
+}
+
+/** A map of sorted groups; a group is created on first insert, dropped when empty. */
+class SortedGroups {
+  private readonly groups = new Map<string, ClaimRecord[]>();
+
+  get(key: string): readonly ClaimRecord[] {
+    return this.groups.get(key) ?? [];
+  }
+
+  remove(key: string, record: ClaimRecord): void {
+    const group = this.groups.get(key);
+    if (!group) return;
+    removeRecord(group, record);
+    if (group.length === 0) this.groups.delete(key);
+  }
+
+  insert(key: string, record: ClaimRecord): void {
+    const group = this.groups.get(key);
+    if (group) insertRecord(group, record);
+    else this.groups.set(key, [record]);
+  }
+}
+
+interface Membership {
+  readonly status: boolean;
+  readonly price: boolean;
+  readonly valuationKey: string | null;
+  readonly amountKey: string | null;
+  readonly statusKey: string | null;
+}
+
+const NONE: Membership = { status: false, price: false, valuationKey: null, amountKey: null, statusKey: null };
+
+function membershipOf(claim: ClaimRecord | undefined): Membership {
+  if (claim === undefined || !claim.counts) return NONE;
+  return {
+    status: isStatusClaim(claim),
+    price: isPriceClaim(claim),
+    valuationKey: isValuationClaim(claim) ? claim.partyKey : null,
+    amountKey: amountGroupKey(claim),
+    statusKey: statusGroupKey(claim),
+  };
+}
+
+/**
+ * The deal state kept as sorted structures, so that applying one event only
+ * recomputes the slots (see `slotsOfState`) that event can change: the
+ * scalars, the claim's own items, its party's valuation, and the conflicts
+ * around its old and new places in its groups.
+ */
+class IncrementalDealState {
+  private header: DealHeader | null = null;
+  private readonly claims = new Map<string, ClaimRecord>();
+  private readonly statusClaims: ClaimRecord[] = [];
+  private readonly priceClaims: ClaimRecord[] = [];
+  private readonly valuationGroups = new SortedGroups();
+  private readonly amountGroups = new SortedGroups();
+  private readonly statusGroups = new SortedGroups();
+  /** Denial ids by the claim they contradict (whether counting or not). */
+  private readonly denialsByTarget = new Map<string, Set<string>>();
+
+  apply(event: RecordedDealEvent): TimelineEntry {
+    const base = {
+      eventType: event.type,
+      recordedAt: event.recordedAt,
+      position: event.position,
+      version: event.version,
+      actorId: actorOf(event),
+    };
+    if (event.type === 'DealOpened') {
+      const before = this.headerSlots();
+      this.header = dealHeaderOf(event);
+      const changes = diffSlots(before, this.headerSlots());
+      return { ...base, claimId: null, kind: null, occurredAt: null, sources: [], verdict: null, changes };
+    }
+    const claimId = event.data.claimId;
+    const previous = this.claims.get(claimId);
+    const next =
+      event.type === 'ClaimRecorded'
+        ? newClaimRecord(event.data, event)
+        : previous === undefined
+          ? undefined
+          : nextClaimRecord(previous, event);
+    if (next === undefined) {
+      return { ...base, claimId, kind: null, occurredAt: null, sources: [], verdict: null, changes: [] };
+    }
+    const changes = this.replace(previous, next);
+    return {
+      ...base,
+      claimId,
+      kind: next.kind,
+      occurredAt: next.occurredAt,
+      sources: next.sources,
+      verdict: next.verdict,
+      changes,
+    };
+  }
+
+  private headerSlots(): Slots {
+    return new Map<string, unknown>([
+      [slotKey('title'), this.header?.title ?? null],
+      [slotKey('kind'), this.header?.kind ?? null],
+      [slotKey('parties'), this.header?.parties ?? null],
+    ]);
+  }
+
+  /** Swaps a claim's record and returns what that changed. */
+  private replace(previous: ClaimRecord | undefined, next: ClaimRecord): StateChange[] {
+    const was = membershipOf(previous);
+    const is = membershipOf(next);
+    const valuationKeys = distinct(was.valuationKey, is.valuationKey);
+    const amountWindows = this.windows(this.amountGroups, was.amountKey, is.amountKey, previous, next);
+    const statusWindows = this.windows(this.statusGroups, was.statusKey, is.statusKey, previous, next);
+    const denialPairs = this.denialPairs(previous, next);
+
+    const before = this.slots(previous, valuationKeys, amountWindows, statusWindows, denialPairs);
+
+    if (was.status) removeRecord(this.statusClaims, previous as ClaimRecord);
+    if (was.price) removeRecord(this.priceClaims, previous as ClaimRecord);
+    if (was.valuationKey !== null) this.valuationGroups.remove(was.valuationKey, previous as ClaimRecord);
+    if (was.amountKey !== null) this.amountGroups.remove(was.amountKey, previous as ClaimRecord);
+    if (was.statusKey !== null) this.statusGroups.remove(was.statusKey, previous as ClaimRecord);
+    if (is.status) insertRecord(this.statusClaims, next);
+    if (is.price) insertRecord(this.priceClaims, next);
+    if (is.valuationKey !== null) this.valuationGroups.insert(is.valuationKey, next);
+    if (is.amountKey !== null) this.amountGroups.insert(is.amountKey, next);
+    if (is.statusKey !== null) this.statusGroups.insert(is.statusKey, next);
+    this.claims.set(next.claimId, next);
+    this.indexDenial(previous, next);
+
+    const after = this.slots(next, valuationKeys, amountWindows, statusWindows, denialPairs);
+    return diffSlots(before, after);
+  }
+
+  /**
+   * For each group the claim leaves or joins: the ids whose neighbour pairs
+   * can change, namely the claim, its old neighbours, and the records around
+   * its new place.
+   */
+  private windows(
+    groups: SortedGroups,
+    oldKey: string | null,
+    newKey: string | null,
+    previous: ClaimRecord | undefined,
+    next: ClaimRecord,
+  ): Map<string, Set<string>> {
+    const windows = new Map<string, Set<string>>();
+    for (const key of distinct(oldKey, newKey)) {
+      const group = groups.get(key);
+      const ids = new Set<string>([next.claimId]);
+      if (key === oldKey && previous !== undefined) {
+        const index = indexOfRecord(group, previous);
+        if (index >= 0) for (let i = Math.max(0, index - 1); i <= index + 1 && i < group.length; i++) addId(ids, group[i]);
+      }
+      if (key === newKey) {
+        const index = lowerBound(group, next.orderKey);
+        for (let i = Math.max(0, index - 2); i <= index + 1 && i < group.length; i++) addId(ids, group[i]);
+      }
+      windows.set(key, ids);
+    }
+    return windows;
+  }
+
+  private denialPairs(previous: ClaimRecord | undefined, next: ClaimRecord): [string, string][] {
+    const pairs: [string, string][] = [];
+    for (const claim of [previous, next]) {
+      if (claim?.kind === 'denial' && claim.contradicts !== null) pairs.push([claim.contradicts, claim.claimId]);
+    }
+    for (const denialId of this.denialsByTarget.get(next.claimId) ?? []) pairs.push([next.claimId, denialId]);
+    return pairs;
+  }
+
+  private indexDenial(previous: ClaimRecord | undefined, next: ClaimRecord): void {
+    if (previous?.contradicts != null && previous.contradicts !== next.contradicts) {
+      this.denialsByTarget.get(previous.contradicts)?.delete(previous.claimId);
+    }
+    if (next.contradicts !== null) {
+      const set = this.denialsByTarget.get(next.contradicts);
+      if (set) set.add(next.claimId);
+      else this.denialsByTarget.set(next.contradicts, new Set([next.claimId]));
+    }
+  }
+
+  /** The slots the change of `claim` may touch, read from the current structures. */
+  private slots(
+    claim: ClaimRecord | undefined,
+    valuationKeys: readonly string[],
+    amountWindows: Map<string, Set<string>>,
+    statusWindows: Map<string, Set<string>>,
+    denialPairs: readonly [string, string][],
+  ): Slots {
+    const slots: Slots = new Map();
+    const status = statusOf(this.statusClaims);
+    const price = priceOf(this.priceClaims);
+    slots.set(slotKey('status'), status.status);
+    slots.set(slotKey('statusSince'), status.statusSince);
+    slots.set(slotKey('price'), price.price);
+    slots.set(slotKey('contested.status'), status.contested);
+    slots.set(slotKey('contested.price'), price.contested);
+    if (claim !== undefined && claim.counts) {
+      if (isOfferClaim(claim)) slots.set(slotKey('offers', claim.claimId), offerView(claim));
+      if (isFundingClaim(claim)) slots.set(slotKey('funding', claim.claimId), fundingRoundView(claim));
+      if (isRegulatoryClaim(claim)) slots.set(slotKey('regulatory', claim.claimId), regulatoryView(claim));
+    }
+    for (const key of valuationKeys) {
+      const valuation = valuationOf(this.valuationGroups.get(key));
+      if (valuation !== null) slots.set(slotKey('valuations', key), valuation);
+    }
+    const conflicts: ConflictView[] = [];
+    this.neighbourConflicts(this.amountGroups, amountWindows, 'amount_mismatch', conflicts);
+    this.neighbourConflicts(this.statusGroups, statusWindows, 'status_clash', conflicts);
+    for (const [targetId, denialId] of denialPairs) {
+      const denial = this.claims.get(denialId);
+      const conflict = denial === undefined ? null : denialConflict(denial, this.claims.get(targetId));
+      if (conflict) conflicts.push(conflict);
+    }
+    for (const conflict of conflicts) slots.set(slotKey('conflicts', conflictKey(conflict)), conflict);
+    return slots;
+  }
+
+  private neighbourConflicts(
+    groups: SortedGroups,
+    windows: Map<string, Set<string>>,
+    reason: NeighbourReason,
+    into: ConflictView[],
+  ): void {
+    for (const [key, ids] of windows) {
+      const group = groups.get(key);
+      // Left indices of the neighbour pairs touching the window, each once.
+      const lefts = new Set<number>();
+      for (const id of ids) {
+        const record = this.claims.get(id);
+        if (record === undefined) continue;
+        const index = indexOfRecord(group, record);
+        if (index < 0) continue;
+        if (index > 0) lefts.add(index - 1);
+        if (index + 1 < group.length) lefts.add(index);
+      }
+      for (const left of lefts) {
+        const conflict = neighbourConflict(group[left] as ClaimRecord, group[left + 1] as ClaimRecord, reason);
+        if (conflict) into.push(conflict);
+      }
+    }
+  }
+}
+
+function distinct(a: string | null, b: string | null): string[] {
+  if (a === null) return b === null ? [] : [b];
+  return b === null || b === a ? [a] : [a, b];
+}
+
+function addId(ids: Set<string>, record: ClaimRecord | undefined): void {
+  if (record !== undefined) ids.add(record.claimId);
+}

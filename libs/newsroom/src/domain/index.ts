@@ -1,0 +1,15 @@
+export * from './domain.error';
+export * from './partial-date';
+export * from './money';
+export { ISO_4217_CODES, isCurrencyCode } from './currency-codes';
+export * from './source';
+export * from './deal.events';
+export * from './deal.commands';
+export * from './deal.errors';
+export * from './deal.state';
+export { decide, checkKindRules, TEXT_LIMITS, MAX_PARTIES } from './deal.decider';
+export * from './deal.views';
+export { foldDeal, claimViews } from './deal.fold';
+export type { DealCut } from './claim.record';
+export { diffDealStates, slotsOfState, diffSlots } from './deal.derivation';
+export { validTimeline, recordedTimeline } from './deal.timeline';
