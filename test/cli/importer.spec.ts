@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from '@app/access';
 import { demoDataPath, type ImportActors, NdjsonImporter, NdjsonImportError } from '@app/newsroom';
@@ -15,7 +14,7 @@ describe('NdjsonImporter', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    importer = new NdjsonImporter(t.app.get(CommandBus), t.app.get(DataSource));
+    importer = t.app.get(NdjsonImporter);
     const keys = t.app.get(ApiKeyService);
     const actor = async (key: string) => {
       const found = (await keys.authenticate(key))!;

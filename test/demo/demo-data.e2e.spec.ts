@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from '@app/access';
 import { demoDataPath, NdjsonImporter, type ImportActors } from '@app/newsroom';
@@ -82,7 +81,7 @@ describe('the demo data', () => {
       return { keyId: found!.keyId, roles: found!.roles };
     };
     const actors: ImportActors = { editor: await actor(t.keys.editor), fact_checker: await actor(t.keys.fact_checker) };
-    const importer = new NdjsonImporter(t.app.get(CommandBus), t.app.get(DataSource));
+    const importer = t.app.get(NdjsonImporter);
     const before = await eventCount();
 
     const first = await importer.importFile(demoDataPath(), { actors });

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { ApiKeyService, type Role } from '@app/access';
 import { type CommandContext, type ImportActors, NdjsonImporter, NdjsonImportError } from '@app/newsroom';
@@ -29,7 +28,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
         editor: await importActor(dataSource, keys, IMPORT_KEYS.editor, 'editor'),
         fact_checker: await importActor(dataSource, keys, IMPORT_KEYS.fact_checker, 'fact_checker'),
       };
-      const importer = new NdjsonImporter(app.get(CommandBus), dataSource);
+      const importer = app.get(NdjsonImporter);
       return importer.importFile(file, { actors, onProgress: (done, total) => bar.update(done, total) });
     });
     bar.finish();

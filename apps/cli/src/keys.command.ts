@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ApiKeyService } from '@app/access';
 // not exported by the lib's index: the DTO of POST /api-keys, so the CLI applies the same rules
-import { CreateApiKeyRequest } from '@app/access/create-api-key.request.dto';
+import { CreateApiKeyRequest } from '@app/access';
 import { type CliIo, UsageError, withAppContext } from './cli-context';
 
 /** `keys create --name NAME --roles editor,reader`: the key goes to stdout, alone, so a script can capture it. */

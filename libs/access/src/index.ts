@@ -4,3 +4,4 @@ export * from './api-key.entity';
 export * from './api-key.guard';
 export * from './api-key.service';
 export * from './roles';
+export * from './create-api-key.request.dto';

@@ -133,16 +133,24 @@ export class EventStore {
     } catch (error) {
       throw translate(error, streamId, expected, key);
     }
-    const result: AppendResult = {
-      streamId: row.streamId,
-      fromVersion: Number(row.fromVersion),
-      toVersion: Number(row.toVersion),
-      positions: row.positions.map(Number),
-      recordedAt: new Date(row.recordedAt),
-      duplicate: row.duplicate,
-    };
+    const result = toResult(row);
     if (!result.duplicate) this.signals.emit('appended', result);
     return result;
+  }
+
+  /**
+   * What the store holds for these idempotency keys: each key's request
+   * fingerprint and, once its append committed, that append's result.
+   */
+  async idempotencyRecords(keys: string[]): Promise<Map<string, { requestHash: string; result: AppendResult | null }>> {
+    if (keys.length === 0) return new Map();
+    const rows: { key: string; request_hash: string; result: AppendRow | null }[] = await this.dataSource.query(
+      'select key, request_hash, result from es_idempotency where key = any($1::text[])',
+      [keys],
+    );
+    return new Map(
+      rows.map((r) => [r.key, { requestHash: r.request_hash, result: r.result ? { ...toResult(r.result), duplicate: true } : null }]),
+    );
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}, manager?: EntityManager): Promise<StoredEvent[]> {
@@ -275,6 +283,17 @@ export class EventStore {
       hash: row.hash,
     };
   }
+}
+
+function toResult(row: AppendRow): AppendResult {
+  return {
+    streamId: row.streamId,
+    fromVersion: Number(row.fromVersion),
+    toVersion: Number(row.toVersion),
+    positions: row.positions.map(Number),
+    recordedAt: new Date(row.recordedAt),
+    duplicate: row.duplicate,
+  };
 }
 
 function toStored(

@@ -8,7 +8,9 @@ import { GiveVerdictHandler } from './application/give-verdict/give-verdict.hand
 import { OpenDealHandler } from './application/open-deal/open-deal.handler';
 import { RecordClaimHandler } from './application/record-claim/record-claim.handler';
 import { RetractClaimHandler } from './application/retract-claim/retract-claim.handler';
+import { NdjsonImporter } from './demo/ndjson-importer';
 import { newsroomProblemMapper } from './http/newsroom-problem.mapper';
+import { DealProjectionRebuilder } from './projections/deal-projection.rebuilder';
 import { DealReadModel } from './projections/deal-read.model';
 import { DealStateProjection } from './projections/deal-state.projection';
 
@@ -22,8 +24,8 @@ const COMMAND_HANDLERS = [
 ];
 
 @Module({
-  providers: [DealCommandService, DealStateProjection, DealReadModel, ...COMMAND_HANDLERS],
-  exports: [DealCommandService, DealStateProjection, DealReadModel],
+  providers: [DealCommandService, DealStateProjection, DealReadModel, DealProjectionRebuilder, NdjsonImporter, ...COMMAND_HANDLERS],
+  exports: [DealCommandService, DealStateProjection, DealReadModel, DealProjectionRebuilder, NdjsonImporter],
 })
 export class NewsroomModule implements OnModuleInit {
   constructor(

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, JsonObject, StoredEvent, WrongExpectedVersionError } from '@app/event-store';
+import {
+  AppendResult,
+  EventStore,
+  IdempotencyKeyReusedError,
+  JsonObject,
+  StoredEvent,
+  WrongExpectedVersionError,
+} from '@app/event-store';
 import {
   claimIdOf,
   claimsTouchedBy,
@@ -49,6 +56,8 @@ export class DealCommandService {
 
   async execute(dealId: string, command: DealCommand, context: CommandContext, retryable: boolean): Promise<CommandOutcome> {
     const streamId = dealStreamId(dealId);
+    const replayed = await this.replay(context);
+    if (replayed) return replayed;
     const mayRetry = retryable && context.expectedVersion === undefined;
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(streamId, claimsTouchedBy(command));
@@ -68,6 +77,26 @@ export class DealCommandService {
         await new Promise((done) => setTimeout(done, Math.random() * Math.min(100, 2 ** attempt)));
       }
     }
+  }
+
+  /**
+   * A command whose idempotency key already wrote answers with what it wrote,
+   * before `decide` could refuse the repeat (the deal or claim now exists).
+   */
+  private async replay(context: CommandContext): Promise<CommandOutcome | undefined> {
+    if (!context.idempotency) return undefined;
+    const { key, requestHash } = context.idempotency;
+    const found = (await this.store.idempotencyRecords([key])).get(key);
+    if (!found) return undefined;
+    if (found.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key);
+    if (!found.result) return undefined; // its first append is still in flight: the store will wait for it
+    return this.firstOutcome(found.result);
+  }
+
+  private async firstOutcome(result: AppendResult): Promise<CommandOutcome> {
+    // the key's first use may have been on another stream (a retried POST /deals draws a new deal id)
+    const first = await this.store.readStream(result.streamId, { fromVersion: result.fromVersion, toVersion: result.toVersion });
+    return { version: result.toVersion, events: first.map(toDealEvent), duplicate: true };
   }
 
   private async load(streamId: string, claimIds: string[]): Promise<LoadedState> {
@@ -128,9 +157,7 @@ export class DealCommandService {
       },
     );
     if (!result.duplicate) return { version: result.toVersion, events, duplicate: false };
-    // the key's first use may have been on another stream (a retried POST /deals draws a new deal id)
-    const first = await this.store.readStream(result.streamId, { fromVersion: result.fromVersion, toVersion: result.toVersion });
-    return { version: result.toVersion, events: first.map(toDealEvent), duplicate: true };
+    return this.firstOutcome(result);
   }
 }
 

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
+import { EventStore } from '@app/event-store';
 import { ProblemError } from '@app/platform';
 import { DomainError, InvalidValueError, joinPath } from '../domain';
 import { AddSourceCommand } from '../application/add-source/add-source.command';
@@ -67,7 +67,7 @@ const MAX_PROBLEMS = 20;
 export class NdjsonImporter {
   constructor(
     private readonly commands: CommandBus,
-    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
   ) {}
 
   async importFile(file: string, options: ImportOptions): Promise<ImportReport> {
@@ -136,11 +136,7 @@ export class NdjsonImporter {
     const found = new Map<string, string>();
     for (let i = 0; i < lines.length; i += 1000) {
       const keys = lines.slice(i, i + 1000).map((line) => importKey(fileSha, line));
-      const rows: { key: string; request_hash: string }[] = await this.dataSource.query(
-        'select key, request_hash from es_idempotency where key = any($1::text[])',
-        [keys],
-      );
-      for (const row of rows) found.set(row.key, row.request_hash);
+      for (const [key, record] of await this.store.idempotencyRecords(keys)) found.set(key, record.requestHash);
     }
     return found;
   }
