@@ -6,6 +6,11 @@
  * here instead of through `Date`.
  */
 
+// Module-level aliases: inside jest's vm sandbox every global lookup (Math,
+// Number...) goes through an interceptor and is slow; these are hot paths.
+const floor = Math.floor;
+const toNumber = Number;
+
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
@@ -39,29 +44,30 @@ export function formatIsoDate(year: number, month: number, day: number): string 
 /** Days since 1970-01-01 (Howard Hinnant's days_from_civil). */
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
+  const era = floor(y / 400);
   const yoe = y - era * 400;
   const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const doy = floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
 }
 
 /** Inverse of {@link daysFromCivil}. */
 export function civilFromDays(days: number): { year: number; month: number; day: number } {
   const z = days + 719468;
-  const era = Math.floor(z / 146097);
+  const era = floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const yoe = floor((doe - floor(doe / 1460) + floor(doe / 36524) - floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + floor(yoe / 4) - floor(yoe / 100));
+  const mp = floor((5 * doy + 2) / 153);
+  const day = doy - floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   return { year, month, day };
 }
 
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const UTC_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?[Zz]$/;
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
 
@@ -75,9 +81,9 @@ export interface ParsedFullDate {
 export function parseFullDate(input: string): ParsedFullDate | null {
   const match = FULL_DATE.exec(input);
   if (!match) return null;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
+  const year = toNumber(match[1]);
+  const month = toNumber(match[2]);
+  const day = toNumber(match[3]);
   return isValidCalendarDate(year, month, day) ? { year, month, day } : null;
 }
 
@@ -92,31 +98,42 @@ export function isTimestamp(input: string): boolean {
  * compare correctly as strings. Returns null for anything else.
  */
 export function canonicalInstant(input: string): string | null {
+  const utc = UTC_TIMESTAMP.exec(input);
+  if (utc !== null) {
+    // Already UTC (the store's format): validate, then pad the fraction.
+    const hour = toNumber(utc[4]);
+    const minute = toNumber(utc[5]);
+    const second = toNumber(utc[6]);
+    if (!isValidCalendarDate(toNumber(utc[1]), toNumber(utc[2]), toNumber(utc[3])) || hour > 23 || minute > 59 || second > 59) {
+      return null;
+    }
+    return `${input.slice(0, 10)}T${input.slice(11, 19)}.${(utc[7] ?? '').padEnd(9, '0')}Z`;
+  }
   const date = parseFullDate(input);
   if (date) return `${formatIsoDate(date.year, date.month, date.day)}T00:00:00.000000000Z`;
   const match = TIMESTAMP.exec(input);
   if (!match) return null;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const hour = Number(match[4]);
-  const minute = Number(match[5]);
-  const second = match[6] === undefined ? 0 : Number(match[6]);
+  const year = toNumber(match[1]);
+  const month = toNumber(match[2]);
+  const day = toNumber(match[3]);
+  const hour = toNumber(match[4]);
+  const minute = toNumber(match[5]);
+  const second = match[6] === undefined ? 0 : toNumber(match[6]);
   const fraction = (match[7] ?? '').padEnd(9, '0');
   if (!isValidCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
   let offsetMinutes = 0;
   if (match[9] !== undefined) {
-    const offsetHours = Number(match[10]);
-    const offsetMins = Number(match[11]);
+    const offsetHours = toNumber(match[10]);
+    const offsetMins = toNumber(match[11]);
     if (offsetHours > 23 || offsetMins > 59) return null;
     offsetMinutes = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   let totalMinutes = daysFromCivil(year, month, day) * 1440 + hour * 60 + minute - offsetMinutes;
-  const days = Math.floor(totalMinutes / 1440);
+  const days = floor(totalMinutes / 1440);
   totalMinutes -= days * 1440;
   const civil = civilFromDays(days);
   if (civil.year < 1 || civil.year > 9999) return null;
-  const hh = Math.floor(totalMinutes / 60);
+  const hh = floor(totalMinutes / 60);
   const mm = totalMinutes % 60;
   return `${formatIsoDate(civil.year, civil.month, civil.day)}T${pad(hh, 2)}:${pad(mm, 2)}:${pad(second, 2)}.${fraction}Z`;
 }

@@ -16,11 +16,6 @@ import { toComparable, type ComparableMoney, type Money } from './money';
 import { PartialDate, PRECISION_RANK, validAtCutoff } from './partial-date';
 import { earliestPublishedAt, outletKey, type Source } from './source';
 
-/**
- * A claim as the read side sees it after replaying its events, with the keys
- * the fold orders and groups it by. Records are immutable: each event makes
- * a new one, so sorted arrays holding the old one stay valid until updated.
- */
 export interface VerdictRecord {
   readonly verdict: Verdict;
   readonly rationale: string;
@@ -38,6 +33,12 @@ export interface RetractionRecord {
   readonly position: number;
 }
 
+/**
+ * A claim as the read side sees it after replaying its events, with the keys
+ * the fold orders and groups it by. Once sealed a record is not changed: the
+ * incremental timeline makes a new one per event, so sorted arrays holding
+ * the old one stay valid until they are updated.
+ */
 export interface ClaimRecord {
   readonly claimId: string;
   readonly dealId: string;
@@ -237,7 +238,7 @@ function seal(draft: Draft): ClaimRecord {
   draft.verdict = verdict;
   draft.counts = verdict !== 'retracted' && verdict !== 'false';
   draft.start = date.start;
-  draft.orderKey = `${date.start}${PRECISION_RANK[date.precision]}${draft.earliestPublishedAt}${String(draft.position).padStart(16, '0')}`;
+  draft.orderKey = `${date.start}${PRECISION_RANK[date.precision]}${draft.earliestPublishedAt}${`${draft.position}`.padStart(16, '0')}`;
   return draft;
 }
 
@@ -294,6 +295,16 @@ export function parseCut(cut: DealCut = {}): ParsedCut {
     if (knownUntil === null) throw new InvalidValueError('knownAt', 'must be an ISO 8601 timestamp or a date');
   }
   return { validAt, knownAt, validUntil: validAt === null ? null : validAtCutoff(validAt, 'validAt'), knownUntil };
+}
+
+/** The claims whose occurredAt starts on or before the validAt cut. */
+export function inValidScope(claims: Iterable<ClaimRecord>, cut: ParsedCut): ClaimRecord[] {
+  const until = cut.validUntil;
+  const kept: ClaimRecord[] = [];
+  for (const claim of claims) {
+    if (until === null || claim.start <= until) kept.push(claim);
+  }
+  return kept;
 }
 
 export function recordedInstant(event: RecordedDealEvent): string {

@@ -47,7 +47,7 @@ import { FieldErrorCollector, InvalidValueError } from './domain.error';
 import { moneyEquals, parseMoney, type Money } from './money';
 import { PartialDate } from './partial-date';
 import { parseSource, parseSources, type Source } from './source';
-import { compact, isRecord, optionalText, requireIdentifier, requireOneOf, requireText } from './value-parsing.util';
+import { compact, isAbsent, isRecord, optionalText, requireIdentifier, requireOneOf, requireText } from './value-parsing.util';
 
 export const TEXT_LIMITS = {
   title: 300,
@@ -147,18 +147,18 @@ function recordClaim(command: RecordClaim, deal: DealHeader, state: DealDecision
   const kind = errors.attempt(() => requireOneOf(command.kind, 'kind', CLAIM_KINDS));
   const statement = errors.attempt(() => requireText(command.statement, 'statement', TEXT_LIMITS.statement));
   const occurredAt = errors.attempt(() => PartialDate.parse(command.occurredAt, 'occurredAt').value);
-  const amount = errors.attempt(() => (command.amount == null ? undefined : parseMoney(command.amount, 'amount')));
+  const amount = errors.attempt(() => (isAbsent(command.amount) ? undefined : parseMoney(command.amount, 'amount')));
   const party = errors.attempt(() => optionalText(command.party, 'party', TEXT_LIMITS.partyName));
   const agreementLevel = errors.attempt(() =>
-    command.agreementLevel == null ? undefined : requireOneOf(command.agreementLevel, 'agreementLevel', AGREEMENT_LEVELS),
+    isAbsent(command.agreementLevel) ? undefined : requireOneOf(command.agreementLevel, 'agreementLevel', AGREEMENT_LEVELS),
   );
   const regulatoryOutcome = errors.attempt(() =>
-    command.regulatoryOutcome == null
+    isAbsent(command.regulatoryOutcome)
       ? undefined
       : requireOneOf(command.regulatoryOutcome, 'regulatoryOutcome', REGULATORY_OUTCOMES),
   );
   const contradicts = errors.attempt(() =>
-    command.contradicts == null ? undefined : requireIdentifier(command.contradicts, 'contradicts'),
+    isAbsent(command.contradicts) ? undefined : requireIdentifier(command.contradicts, 'contradicts'),
   );
   const emptySources = Array.isArray(command.sources) && command.sources.length === 0;
   const sources = emptySources ? [] : errors.attempt(() => parseSources(command.sources, 'sources'));
@@ -352,7 +352,7 @@ function giveVerdict(command: GiveVerdict, _deal: DealHeader, state: DealDecisio
   const verdict = errors.attempt(() => requireOneOf(command.verdict, 'verdict', VERDICTS));
   const rationale = errors.attempt(() => requireText(command.rationale, 'rationale', TEXT_LIMITS.rationale));
   const evidence = errors.attempt(() =>
-    command.evidence == null ? undefined : parseSources(command.evidence, 'evidence', { min: 0 }),
+    isAbsent(command.evidence) ? undefined : parseSources(command.evidence, 'evidence', { min: 0 }),
   );
   errors.throwIfAny();
   if (claim.retracted) throw new ClaimRetractedError(claim.claimId, 'give it a verdict');

@@ -285,7 +285,8 @@ export function deriveDealState(header: DealHeader, claims: Iterable<ClaimRecord
   const statusGroups = new Map<string, ClaimRecord[]>();
   const denials: ClaimRecord[] = [];
 
-  counting.forEach((claim, index) => {
+  for (let index = 0; index < counting.length; index++) {
+    const claim = counting[index] as ClaimRecord;
     ordinal.set(claim.claimId, index);
     if (isStatusClaim(claim)) statusClaims.push(claim);
     if (isPriceClaim(claim)) priceClaims.push(claim);
@@ -298,7 +299,7 @@ export function deriveDealState(header: DealHeader, claims: Iterable<ClaimRecord
     const statusKey = statusGroupKey(claim);
     if (statusKey !== null) pushTo(statusGroups, statusKey, claim);
     if (claim.kind === 'denial' && claim.contradicts !== null) denials.push(claim);
-  });
+  }
 
   const status = statusOf(statusClaims);
   const price = priceOf(priceClaims);
@@ -310,20 +311,23 @@ export function deriveDealState(header: DealHeader, claims: Iterable<ClaimRecord
     .map((group) => ({ party: (group[0] as ClaimRecord).party ?? '', rounds: group.map(fundingRoundView) }))
     .sort(byPartyKey);
 
-  const conflicts: ConflictView[] = [];
-  const countingById = new Map(counting.map((claim) => [claim.claimId, claim]));
+  const found: ConflictView[] = [];
   for (const denial of denials) {
-    const conflict = denialConflict(denial, countingById.get(denial.contradicts as string));
-    if (conflict) conflicts.push(conflict);
+    const target = ordinal.get(denial.contradicts as string);
+    const conflict = denialConflict(denial, target === undefined ? undefined : counting[target]);
+    if (conflict) found.push(conflict);
   }
-  for (const group of amountGroups.values()) conflicts.push(...groupConflicts(group, 'amount_mismatch'));
-  for (const group of statusGroups.values()) conflicts.push(...groupConflicts(group, 'status_clash'));
-  conflicts.sort(
-    (a, b) =>
-      (ordinal.get(a.claimIds[0]) as number) - (ordinal.get(b.claimIds[0]) as number) ||
-      (ordinal.get(a.claimIds[1]) as number) - (ordinal.get(b.claimIds[1]) as number) ||
-      (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0),
-  );
+  for (const group of amountGroups.values()) found.push(...groupConflicts(group, 'amount_mismatch'));
+  for (const group of statusGroups.values()) found.push(...groupConflicts(group, 'status_clash'));
+  // In 2.3 order of the first claim, then of the second, then by reason.
+  const conflicts = found
+    .map((conflict) => ({
+      conflict,
+      first: ordinal.get(conflict.claimIds[0]) as number,
+      second: ordinal.get(conflict.claimIds[1]) as number,
+    }))
+    .sort((a, b) => a.first - b.first || a.second - b.second || (a.conflict.reason < b.conflict.reason ? -1 : a.conflict.reason > b.conflict.reason ? 1 : 0))
+    .map((entry) => entry.conflict);
 
   return {
     id: header.dealId,
@@ -360,17 +364,26 @@ export function slotKey(field: ChangeField, item = ''): string {
   return `${field}${SLOT}${item}`;
 }
 
+/** The keys of the scalar slots, made once. */
+export const SCALAR_SLOTS = {
+  status: slotKey('status'),
+  statusSince: slotKey('statusSince'),
+  price: slotKey('price'),
+  contestedStatus: slotKey('contested.status'),
+  contestedPrice: slotKey('contested.price'),
+} as const;
+
 /** The slots of a state; null is the state before the deal was opened. */
 export function slotsOfState(view: DealStateView | null): Slots {
   const slots: Slots = new Map();
   slots.set(slotKey('title'), view?.title ?? null);
   slots.set(slotKey('kind'), view?.kind ?? null);
   slots.set(slotKey('parties'), view?.parties ?? null);
-  slots.set(slotKey('status'), view?.status ?? 'unknown');
-  slots.set(slotKey('statusSince'), view?.statusSince ?? null);
-  slots.set(slotKey('price'), view?.price ?? null);
-  slots.set(slotKey('contested.status'), view?.contested.status ?? false);
-  slots.set(slotKey('contested.price'), view?.contested.price ?? false);
+  slots.set(SCALAR_SLOTS.status, view?.status ?? 'unknown');
+  slots.set(SCALAR_SLOTS.statusSince, view?.statusSince ?? null);
+  slots.set(SCALAR_SLOTS.price, view?.price ?? null);
+  slots.set(SCALAR_SLOTS.contestedStatus, view?.contested.status ?? false);
+  slots.set(SCALAR_SLOTS.contestedPrice, view?.contested.price ?? false);
   if (view === null) return slots;
   for (const offer of view.offers) slots.set(slotKey('offers', offer.claimId), offer);
   for (const valuation of view.valuations) slots.set(slotKey('valuations', partyKey(valuation.party)), valuation);

@@ -1,10 +1,12 @@
-import { parseCut, replayDeal, type ClaimRecord, type DealCut, type ParsedCut } from './claim.record';
+import { inValidScope, parseCut, replayDeal, type ClaimRecord, type DealCut } from './claim.record';
 import { deriveDealState } from './deal.derivation';
 import type { RecordedDealEvent } from './deal.events';
 import type { ClaimView, DealStateView } from './deal.views';
 import { independentSources } from './source';
 
 export type { DealCut } from './claim.record';
+// The timelines (DESIGN 2.5) live in deal.timeline.ts; re-exported for one import site.
+export { recordedTimeline, validTimeline } from './deal.timeline';
 
 /**
  * The bitemporal fold of DESIGN 2.3: the deal's state from its events (in
@@ -29,15 +31,6 @@ export function foldDeal(events: readonly RecordedDealEvent[], cut: DealCut = {}
     lastRecordedAt: replayed.lastRecordedAt,
     asOf: { validAt: parsed.validAt, knownAt: parsed.knownAt },
   });
-}
-
-export function inValidScope(claims: Iterable<ClaimRecord>, cut: ParsedCut): ClaimRecord[] {
-  const until = cut.validUntil;
-  const kept: ClaimRecord[] = [];
-  for (const claim of claims) {
-    if (until === null || claim.start <= until) kept.push(claim);
-  }
-  return kept;
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   byPosition,
   dealHeaderOf,
+  inValidScope,
   newClaimRecord,
   nextClaimRecord,
   parseCut,
@@ -24,6 +25,7 @@ import {
   neighbourConflict,
   offerView,
   priceOf,
+  SCALAR_SLOTS,
   regulatoryView,
   slotKey,
   statusGroupKey,
@@ -32,9 +34,8 @@ import {
   type Slots,
 } from './deal.derivation';
 import { actorOf, STATUS_SET_BY_KIND, type RecordedDealEvent } from './deal.events';
-import { inValidScope } from './deal.fold';
 import type { DealHeader } from './deal.state';
-import type { ConflictReason, ConflictView, PriceView, StateChange, TimelineEntry, ValuationView } from './deal.views';
+import type { ConflictReason, PriceView, StateChange, TimelineEntry, ValuationView } from './deal.views';
 
 /**
  * `axis=valid` (DESIGN 2.5): the counting claims in 2.3 order, each with what
@@ -44,7 +45,7 @@ import type { ConflictReason, ConflictView, PriceView, StateChange, TimelineEntr
 export function validTimeline(events: readonly RecordedDealEvent[], cut: DealCut = {}): TimelineEntry[] {
   const parsed = parseCut(cut);
   const replayed = replayDeal(events, parsed.knownUntil);
-  const counting = [...inValidScope(replayed.claims.values(), parsed)].filter((claim) => claim.counts).sort(byOrderKey);
+  const counting = inValidScope(replayed.claims.values(), parsed).filter((claim) => claim.counts).sort(byOrderKey);
 
   let status: string = 'unknown';
   let statusSince: string | null = null;
@@ -127,7 +128,26 @@ function removeRecord(sorted: ClaimRecord[], record: ClaimRecord): void {
 }
 
 function insertRecord(sorted: ClaimRecord[], record: ClaimRecord): void {
-  sorted.splice(lowerBound(sorted, record.orderKey), 0, record);
+  const index = lowerBound(sorted, record.orderKey);
+  if (index === sorted.length) sorted.push(record);
+  else sorted.splice(index, 0, record);
+}
+
+/**
+ * Replaces `previous` by `next` (either may be null: leave or join). In place
+ * when the order key is unchanged, as for verdicts and most sources, which
+ * keeps those events O(log n).
+ */
+function moveRecord(sorted: ClaimRecord[], previous: ClaimRecord | null, next: ClaimRecord | null): void {
+  if (previous !== null && next !== null && previous.orderKey === next.orderKey) {
+    const index = indexOfRecord(sorted, previous);
+    if (index >= 0) {
+      sorted[index] = next;
+      return;
+    }
+  }
+  if (previous !== null) removeRecord(sorted, previous);
+  if (next !== null) insertRecord(sorted, next);
 }
 
 /** A map of sorted groups; a group is created on first insert, dropped when empty. */
@@ -138,17 +158,24 @@ class SortedGroups {
     return this.groups.get(key) ?? [];
   }
 
-  remove(key: string, record: ClaimRecord): void {
-    const group = this.groups.get(key);
-    if (!group) return;
-    removeRecord(group, record);
-    if (group.length === 0) this.groups.delete(key);
-  }
-
-  insert(key: string, record: ClaimRecord): void {
-    const group = this.groups.get(key);
-    if (group) insertRecord(group, record);
-    else this.groups.set(key, [record]);
+  /** Moves a record from group `oldKey` to group `newKey` (null: none). */
+  move(oldKey: string | null, newKey: string | null, previous: ClaimRecord | null, next: ClaimRecord): void {
+    if (previous !== null && oldKey !== null && oldKey === newKey) {
+      moveRecord(this.groups.get(oldKey) as ClaimRecord[], previous, next);
+      return;
+    }
+    if (previous !== null && oldKey !== null) {
+      const group = this.groups.get(oldKey);
+      if (group) {
+        removeRecord(group, previous);
+        if (group.length === 0) this.groups.delete(oldKey);
+      }
+    }
+    if (newKey !== null) {
+      const group = this.groups.get(newKey);
+      if (group) insertRecord(group, next);
+      else this.groups.set(newKey, [next]);
+    }
   }
 }
 
@@ -191,40 +218,20 @@ class IncrementalDealState {
   private readonly denialsByTarget = new Map<string, Set<string>>();
 
   apply(event: RecordedDealEvent): TimelineEntry {
-    const base = {
-      eventType: event.type,
-      recordedAt: event.recordedAt,
-      position: event.position,
-      version: event.version,
-      actorId: actorOf(event),
-    };
     if (event.type === 'DealOpened') {
       const before = this.headerSlots();
       this.header = dealHeaderOf(event);
-      const changes = diffSlots(before, this.headerSlots());
-      return { ...base, claimId: null, kind: null, occurredAt: null, sources: [], verdict: null, changes };
+      return entry(event, null, diffSlots(before, this.headerSlots()));
     }
-    const claimId = event.data.claimId;
-    const previous = this.claims.get(claimId);
+    const previous = this.claims.get(event.data.claimId);
     const next =
       event.type === 'ClaimRecorded'
         ? newClaimRecord(event.data, event)
         : previous === undefined
           ? undefined
           : nextClaimRecord(previous, event);
-    if (next === undefined) {
-      return { ...base, claimId, kind: null, occurredAt: null, sources: [], verdict: null, changes: [] };
-    }
-    const changes = this.replace(previous, next);
-    return {
-      ...base,
-      claimId,
-      kind: next.kind,
-      occurredAt: next.occurredAt,
-      sources: next.sources,
-      verdict: next.verdict,
-      changes,
-    };
+    if (next === undefined) return entry(event, null, []);
+    return entry(event, next, this.replace(previous, next));
   }
 
   private headerSlots(): Slots {
@@ -246,16 +253,13 @@ class IncrementalDealState {
 
     const before = this.slots(previous, valuationKeys, amountWindows, statusWindows, denialPairs);
 
-    if (was.status) removeRecord(this.statusClaims, previous as ClaimRecord);
-    if (was.price) removeRecord(this.priceClaims, previous as ClaimRecord);
-    if (was.valuationKey !== null) this.valuationGroups.remove(was.valuationKey, previous as ClaimRecord);
-    if (was.amountKey !== null) this.amountGroups.remove(was.amountKey, previous as ClaimRecord);
-    if (was.statusKey !== null) this.statusGroups.remove(was.statusKey, previous as ClaimRecord);
-    if (is.status) insertRecord(this.statusClaims, next);
-    if (is.price) insertRecord(this.priceClaims, next);
-    if (is.valuationKey !== null) this.valuationGroups.insert(is.valuationKey, next);
-    if (is.amountKey !== null) this.amountGroups.insert(is.amountKey, next);
-    if (is.statusKey !== null) this.statusGroups.insert(is.statusKey, next);
+    // `was` is all false/null when there is no previous record.
+    const old = previous ?? null;
+    moveRecord(this.statusClaims, was.status ? old : null, is.status ? next : null);
+    moveRecord(this.priceClaims, was.price ? old : null, is.price ? next : null);
+    this.valuationGroups.move(was.valuationKey, is.valuationKey, old, next);
+    this.amountGroups.move(was.amountKey, is.amountKey, old, next);
+    this.statusGroups.move(was.statusKey, is.statusKey, old, next);
     this.claims.set(next.claimId, next);
     this.indexDenial(previous, next);
 
@@ -302,7 +306,7 @@ class IncrementalDealState {
   }
 
   private indexDenial(previous: ClaimRecord | undefined, next: ClaimRecord): void {
-    if (previous?.contradicts != null && previous.contradicts !== next.contradicts) {
+    if (previous !== undefined && previous.contradicts !== null && previous.contradicts !== next.contradicts) {
       this.denialsByTarget.get(previous.contradicts)?.delete(previous.claimId);
     }
     if (next.contradicts !== null) {
@@ -323,11 +327,11 @@ class IncrementalDealState {
     const slots: Slots = new Map();
     const status = statusOf(this.statusClaims);
     const price = priceOf(this.priceClaims);
-    slots.set(slotKey('status'), status.status);
-    slots.set(slotKey('statusSince'), status.statusSince);
-    slots.set(slotKey('price'), price.price);
-    slots.set(slotKey('contested.status'), status.contested);
-    slots.set(slotKey('contested.price'), price.contested);
+    slots.set(SCALAR_SLOTS.status, status.status);
+    slots.set(SCALAR_SLOTS.statusSince, status.statusSince);
+    slots.set(SCALAR_SLOTS.price, price.price);
+    slots.set(SCALAR_SLOTS.contestedStatus, status.contested);
+    slots.set(SCALAR_SLOTS.contestedPrice, price.contested);
     if (claim !== undefined && claim.counts) {
       if (isOfferClaim(claim)) slots.set(slotKey('offers', claim.claimId), offerView(claim));
       if (isFundingClaim(claim)) slots.set(slotKey('funding', claim.claimId), fundingRoundView(claim));
@@ -337,15 +341,13 @@ class IncrementalDealState {
       const valuation = valuationOf(this.valuationGroups.get(key));
       if (valuation !== null) slots.set(slotKey('valuations', key), valuation);
     }
-    const conflicts: ConflictView[] = [];
-    this.neighbourConflicts(this.amountGroups, amountWindows, 'amount_mismatch', conflicts);
-    this.neighbourConflicts(this.statusGroups, statusWindows, 'status_clash', conflicts);
+    this.neighbourConflicts(this.amountGroups, amountWindows, 'amount_mismatch', slots);
+    this.neighbourConflicts(this.statusGroups, statusWindows, 'status_clash', slots);
     for (const [targetId, denialId] of denialPairs) {
       const denial = this.claims.get(denialId);
       const conflict = denial === undefined ? null : denialConflict(denial, this.claims.get(targetId));
-      if (conflict) conflicts.push(conflict);
+      if (conflict) slots.set(slotKey('conflicts', conflictKey(conflict)), conflict);
     }
-    for (const conflict of conflicts) slots.set(slotKey('conflicts', conflictKey(conflict)), conflict);
     return slots;
   }
 
@@ -353,7 +355,7 @@ class IncrementalDealState {
     groups: SortedGroups,
     windows: Map<string, Set<string>>,
     reason: NeighbourReason,
-    into: ConflictView[],
+    into: Slots,
   ): void {
     for (const [key, ids] of windows) {
       const group = groups.get(key);
@@ -369,10 +371,27 @@ class IncrementalDealState {
       }
       for (const left of lefts) {
         const conflict = neighbourConflict(group[left] as ClaimRecord, group[left + 1] as ClaimRecord, reason);
-        if (conflict) into.push(conflict);
+        if (conflict) into.set(slotKey('conflicts', conflictKey(conflict)), conflict);
       }
     }
   }
+}
+
+/** Built field by field: object spreads are slow on this hot path. */
+function entry(event: RecordedDealEvent, claim: ClaimRecord | null, changes: StateChange[]): TimelineEntry {
+  return {
+    eventType: event.type,
+    claimId: event.type === 'DealOpened' ? null : event.data.claimId,
+    kind: claim === null ? null : claim.kind,
+    occurredAt: claim === null ? null : claim.occurredAt,
+    recordedAt: event.recordedAt,
+    position: event.position,
+    version: event.version,
+    actorId: actorOf(event),
+    sources: claim === null ? [] : claim.sources,
+    verdict: claim === null ? null : claim.verdict,
+    changes,
+  };
 }
 
 function distinct(a: string | null, b: string | null): string[] {

@@ -9,7 +9,6 @@ export * from './deal.errors';
 export * from './deal.state';
 export { decide, checkKindRules, TEXT_LIMITS, MAX_PARTIES } from './deal.decider';
 export * from './deal.views';
-export { foldDeal, claimViews } from './deal.fold';
+export { foldDeal, claimViews, validTimeline, recordedTimeline } from './deal.fold';
 export type { DealCut } from './claim.record';
 export { diffDealStates, slotsOfState, diffSlots } from './deal.derivation';
-export { validTimeline, recordedTimeline } from './deal.timeline';

@@ -4,6 +4,11 @@ export function isRecord(input: unknown): input is Record<string, unknown> {
   return typeof input === 'object' && input !== null && !Array.isArray(input);
 }
 
+/** Clients may send null for an absent optional field. */
+export function isAbsent(input: unknown): input is null | undefined {
+  return input === undefined || input === null;
+}
+
 /** A trimmed, non-empty string of at most `max` characters. */
 export function requireText(input: unknown, field: string, max: number): string {
   if (typeof input !== 'string') throw new InvalidValueError(field, 'must be a string');
@@ -15,7 +20,7 @@ export function requireText(input: unknown, field: string, max: number): string 
 
 /** Like {@link requireText}, but undefined (or null) gives undefined. */
 export function optionalText(input: unknown, field: string, max: number): string | undefined {
-  if (input === undefined || input === null) return undefined;
+  if (isAbsent(input)) return undefined;
   return requireText(input, field, max);
 }
 
