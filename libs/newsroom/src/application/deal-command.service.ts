@@ -19,6 +19,7 @@ import {
   DECISION_STATE_SCHEMA_VERSION,
   decide,
   evolveAll,
+  findClaim,
   initialDecisionState,
 } from '../domain';
 import { ConcurrentModificationError, DealVersionMismatchError } from './application.errors';
@@ -54,16 +55,25 @@ const MAX_ATTEMPTS = 40;
 export class DealCommandService {
   constructor(private readonly store: EventStore) {}
 
+  /**
+   * `retryable`: the command never depends on the rest of the deal (recording a
+   * claim), so a lost race is always retried. Other commands are retried only
+   * when what they touch (the deal header and their claims) did not change in
+   * the race; otherwise they answer 409. With If-Match nothing is retried.
+   */
   async execute(dealId: string, command: DealCommand, context: CommandContext, retryable: boolean): Promise<CommandOutcome> {
     const streamId = dealStreamId(dealId);
     const replayed = await this.replay(context);
     if (replayed) return replayed;
-    const mayRetry = retryable && context.expectedVersion === undefined;
+    const touched = claimsTouchedBy(command);
+    let before: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(streamId, claimsTouchedBy(command));
+      const loaded = await this.load(streamId, touched);
       if (context.expectedVersion !== undefined && context.expectedVersion !== loaded.version) {
         throw new DealVersionMismatchError(dealId, context.expectedVersion, loaded.version);
       }
+      const seen = JSON.stringify([loaded.state.deal, touched.map((id) => findClaim(loaded.state, id) ?? null)]);
+      if (before !== undefined && !retryable && seen !== before) throw new ConcurrentModificationError(dealId);
       const events = decide(command, loaded.state, { actorId: context.actor.keyId });
       try {
         return await this.append(streamId, loaded, events, context);
@@ -72,7 +82,8 @@ export class DealCommandService {
         if (context.expectedVersion !== undefined) {
           throw new DealVersionMismatchError(dealId, context.expectedVersion, error.actual);
         }
-        if (!mayRetry || attempt >= MAX_ATTEMPTS) throw new ConcurrentModificationError(dealId);
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrentModificationError(dealId);
+        before = seen;
         // full jitter, exponential up to 100 ms: writers queued on one deal spread out
         await new Promise((done) => setTimeout(done, Math.random() * Math.min(100, 2 ** attempt)));
       }

@@ -4,7 +4,7 @@ import type { InlineProjection, StoredEvent } from '@app/event-store';
 import { ClaimNotFoundError } from '../domain';
 import type { ClaimRecord } from '../domain/claim.record';
 import { dealIdOfStream } from '../application/command-context';
-import { DealProjector } from './deal-projector';
+import { DealProjector, isRelevant } from './deal-projector';
 import { DealProjectionTables, PROJECTION_LOCK, toRecordedEvent } from './deal-projection.tables';
 
 /** Events of these streams feed the deal read models. */
@@ -13,11 +13,16 @@ export const isDealStream = (streamId: string) => streamId.startsWith('deal-');
 /** Groups events by deal and names the claims each touches (and the claims new denials contradict). */
 export function claimsNamedBy(events: StoredEvent[]): string[] {
   const ids = new Set<string>();
+  const recorded = new Set<string>();
   for (const event of events) {
-    if (typeof event.data.claimId === 'string') ids.add(event.data.claimId);
+    if (typeof event.data.claimId === 'string') {
+      if (event.type === 'ClaimRecorded') recorded.add(event.data.claimId);
+      else ids.add(event.data.claimId);
+    }
     if (event.type === 'ClaimRecorded' && typeof event.data.contradicts === 'string') ids.add(event.data.contradicts);
   }
-  return [...ids];
+  // a claim recorded by these very events is not in the tables yet
+  return [...ids].filter((id) => !recorded.has(id));
 }
 
 /**
@@ -77,6 +82,24 @@ export class WorkingSetCache {
   }
 }
 
+/**
+ * What a deal's next append needs again: the claims that can set something and
+ * the claims their denials contradict. Statements an append touched are left
+ * out, so the cached set stays the size of the state.
+ */
+function workingSetOf(records: Map<string, ClaimRecord>): Map<string, ClaimRecord> {
+  const kept = new Map<string, ClaimRecord>();
+  for (const record of records.values()) {
+    if (!isRelevant(record)) continue;
+    kept.set(record.claimId, record);
+    if (record.kind === 'denial' && record.contradicts !== null) {
+      const target = records.get(record.contradicts);
+      if (target) kept.set(target.claimId, target);
+    }
+  }
+  return kept;
+}
+
 /** Applies events of one or more deals to the given tables, loading each deal's working set. */
 export async function projectInto(
   tables: DealProjectionTables,
@@ -100,6 +123,6 @@ export async function projectInto(
     for (const event of streamEvents) projector.apply(toRecordedEvent(event));
     const rows = projector.rows();
     await tables.write(manager, rows.deal ? [rows.deal] : [], rows.claims, rows.timeline);
-    if (cache && rows.deal) cache.set(dealId, rows.deal.lastPosition, records);
+    if (cache && rows.deal) cache.set(dealId, rows.deal.lastPosition, workingSetOf(records));
   }
 }
