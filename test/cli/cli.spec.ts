@@ -101,6 +101,21 @@ describe('the CLI', () => {
       ]);
     });
 
+    it('rebuilds the deal read models from the log into the same rows, with a progress bar', async () => {
+      const dump = () =>
+        query<{ deal_id: string; version: number; state: unknown }>('select deal_id, version, state from deal_states order by deal_id');
+      const claims = () => query<{ claim_id: string; record: unknown }>('select claim_id, record from deal_claims order by claim_id');
+      const before = { deals: await dump(), claims: await claims() };
+      expect(before.deals).toHaveLength(5);
+      const run = await cli(['rebuild'], env);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^rebuilt deals: \d+ events, 5 deals in [\d.]+ s \(\d+ events\/s\)\n$/);
+      expect(run.stderr.trim().split('\n').pop()).toMatch(/100%$/);
+      expect({ deals: await dump(), claims: await claims() }).toEqual(before);
+      const unknown = await cli(['rebuild', 'outlets'], env);
+      expect(unknown.code).toBe(2);
+    });
+
     it('verifies the log: 0 when every chain holds, 1 naming the broken stream after tampering', async () => {
       const clean = await cli(['verify'], env);
       expect(clean.code).toBe(0);

@@ -2,6 +2,7 @@ import { type CliIo, UsageError } from './cli-context';
 import { helpCommand, USAGE } from './help.command';
 import { importCommand } from './import.command';
 import { keysCommand } from './keys.command';
+import { rebuildCommand } from './rebuild.command';
 import { verifyCommand } from './verify.command';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, Command> = {
   import: importCommand,
   keys: keysCommand,
   verify: verifyCommand,
+  rebuild: rebuildCommand,
   help: helpCommand,
   '--help': helpCommand,
   '-h': helpCommand,

@@ -9,6 +9,8 @@ Commands:
   keys create --name NAME --roles R1,R2      Create an API key and print it (shown once). Roles: editor,
                                              fact_checker, reader, admin.
   verify [--json]                            Recheck every stream's hash chain; exit code 1 when one is broken.
+  rebuild [deals]                            Replay the log into fresh deal read models (state, claims, timeline)
+                                             and swap them in; a running API keeps serving meanwhile.
   help                                       Show this help.
 
 The database is the API's: DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (default ./.data).
