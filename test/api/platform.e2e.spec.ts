@@ -25,7 +25,14 @@ describe('API platform over HTTP', () => {
     const docs = await t.request('GET', '/docs-json', { key: null });
     expect(docs.status).toBe(200);
     expect(docs.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(docs.body.paths)).toContain('/api-keys');
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/api-keys', '/deals', '/deals/{dealId}', '/deals/{dealId}/claims', '/claims/{claimId}/verdicts', '/reports/outlets']),
+    );
+    // examples come from the seed articles
+    expect(JSON.stringify(docs.body.components.schemas)).toContain('Clubhouse');
+    const ui = await t.request('GET', '/docs', { key: null });
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger-ui');
   });
 
   it('answers an unknown route with a problem+json 404', async () => {
