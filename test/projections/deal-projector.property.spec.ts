@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { foldDeal, recordedTimeline, type RecordedDealEvent } from '@app/newsroom';
+import { foldDeal, recordedTimeline, type RecordedDealEvent, type TimelineEntry } from '@app/newsroom';
 import { DealProjector, isRelevant, type ClaimRow, type DealRow } from '../../libs/newsroom/src/projections/deal-projector';
 import { fromStoredRecord } from '../../libs/newsroom/src/projections/deal-projector';
 import type { ClaimRecord } from '../../libs/newsroom/src/domain/claim.record';
@@ -15,7 +15,7 @@ import { dealHistory } from '../../libs/newsroom/src/domain/testing/deal.arbitra
 function projectIncrementally(events: readonly RecordedDealEvent[]) {
   let deal: DealRow | null = null;
   const claims = new Map<string, ClaimRow>();
-  const entries = [];
+  const entries: TimelineEntry[] = [];
   for (const event of events) {
     const named = new Set<string>();
     if (event.type !== 'DealOpened') named.add(event.data.claimId);
@@ -30,9 +30,9 @@ function projectIncrementally(events: readonly RecordedDealEvent[]) {
       const targetRow = target ? claims.get(target) : undefined;
       if (targetRow) records.set(targetRow.claimId, fromStoredRecord(JSON.parse(JSON.stringify(targetRow.record))));
     }
-    const projector = new DealProjector(deal ? JSON.parse(JSON.stringify(deal)) : null, records);
+    const projector: DealProjector = new DealProjector(deal ? JSON.parse(JSON.stringify(deal)) : null, records);
     projector.apply(event);
-    const rows = projector.rows();
+    const rows: ReturnType<DealProjector['rows']> = projector.rows();
     deal = rows.deal;
     for (const row of rows.claims) claims.set(row.claimId, row);
     entries.push(...rows.timeline.map((t) => t.entry));
