@@ -168,4 +168,75 @@ export class DealProjectionTables {
       );
     }
   }
+
+  /**
+   * The same rows as {@link write} stores, as `COPY ... FROM STDIN` statements
+   * with their data in text format, for bulk loads into empty tables (a
+   * rebuild): no upsert, no JSON document of the whole batch for PostgreSQL
+   * to parse before it parses each row's own.
+   */
+  copyData(deals: DealRow[], claims: ClaimRow[], timeline: TimelineRow[]): { sql: string; lines: string[] }[] {
+    const copies: { sql: string; lines: string[] }[] = [];
+    if (deals.length > 0) {
+      copies.push({
+        sql: `copy ${this.states} (deal_id, version, title, kind, status, party_keys, state, opened_position, last_position, last_recorded_at) from stdin`,
+        lines: deals.map((d) =>
+          [
+            d.dealId,
+            d.version,
+            copyText(d.state.title),
+            copyText(d.state.kind),
+            copyText(d.state.status),
+            copyArray(d.state.parties.map((p) => partyKey(p.name))),
+            copyJson(d.state),
+            d.openedPosition,
+            d.lastPosition,
+            d.lastRecordedAt,
+          ].join('\t'),
+        ),
+      });
+    }
+    if (claims.length > 0) {
+      copies.push({
+        sql: `copy ${this.claims} (claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record) from stdin`,
+        lines: claims.map((c) =>
+          [
+            c.claimId,
+            c.dealId,
+            c.position,
+            copyText(c.kind),
+            copyText(c.verdict),
+            c.relevant ? 't' : 'f',
+            copyArray(c.outletKeys),
+            copyJson(c.record),
+          ].join('\t'),
+        ),
+      });
+    }
+    if (timeline.length > 0) {
+      copies.push({
+        sql: `copy ${this.timeline} (deal_id, version, position, entry) from stdin`,
+        lines: timeline.map((t) => `${t.dealId}\t${t.version}\t${t.position}\t${copyJson(t.entry)}`),
+      });
+    }
+    return copies;
+  }
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A text value in COPY text format: backslash, tab, newline and carriage return escaped. */
+function copyText(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string);
+}
+
+/** JSON in COPY text format: JSON text has no raw tab or line break, so only backslashes double. */
+function copyJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
+}
+
+/** A text[] literal in COPY text format. */
+function copyArray(items: readonly string[]): string {
+  return copyText(`{${items.map((item) => `"${item.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
 }

@@ -1,6 +1,7 @@
-import { dealHeaderOf, newClaimRecord, nextClaimRecord, type ClaimRecord } from '../domain/claim.record';
+import { dealHeaderOf, newClaimRecord, nextClaimRecord, replayDeal, type ClaimRecord } from '../domain/claim.record';
 import { deriveDealState, diffDealStates } from '../domain/deal.derivation';
 import { actorOf, type RecordedDealEvent } from '../domain/deal.events';
+import { recordedTimeline } from '../domain/deal.timeline';
 import type { DealHeader } from '../domain/deal.state';
 import type { ClaimCounts, DealStateView, TimelineEntry } from '../domain/deal.views';
 import { toComparable } from '../domain/money';
@@ -76,20 +77,40 @@ export function claimRowOf(record: ClaimRecord): ClaimRow {
  * and denial targets: enough to derive the state) and collects the rows to
  * write. The inline projection loads one deal's working set per append; a
  * rebuild keeps every record in memory. Both run this same code.
+ *
+ * A projector that starts from nothing (no deal row, no records: a new deal,
+ * or a rebuild replaying a stream from its first event) does not derive the
+ * whole state after every event, which costs O(claims) per event and
+ * O(claims^2) per deal: it keeps the events and, when asked for its rows,
+ * takes the timeline from the domain's incremental `recordedTimeline` (each
+ * entry is the difference of the states before and after its event, as
+ * here) and derives the state once. Same rows, either way.
  */
 export class DealProjector {
   private readonly touched = new Set<string>();
   private readonly timeline: TimelineRow[] = [];
   private counts: { -readonly [K in keyof ClaimCounts]: number };
+  /** The events of a projector that started from nothing; null once it started from a deal row. */
+  private readonly replay: RecordedDealEvent[] | null;
+  /** How many of `replay` the rows were last computed from. */
+  private replayed = 0;
 
   constructor(
     private deal: DealRow | null,
     private readonly records: Map<string, ClaimRecord>,
   ) {
     this.counts = { ...(deal?.state.claimCounts ?? EMPTY_COUNTS) };
+    this.replay = deal === null && records.size === 0 ? [] : null;
   }
 
   apply(event: RecordedDealEvent): void {
+    if (this.replay !== null) {
+      if (this.replay.length === 0 && event.type !== 'DealOpened') {
+        throw new Error(`event ${event.position} of a deal that was never opened`);
+      }
+      this.replay.push(event);
+      return;
+    }
     const before = this.deal?.state ?? null;
     let header = this.deal?.header ?? null;
     let claimId: string | null = null;
@@ -141,11 +162,43 @@ export class DealProjector {
 
   /** The rows this projector changed: the deal, its touched claims, new timeline entries. */
   rows(): { deal: DealRow | null; claims: ClaimRow[]; timeline: TimelineRow[] } {
+    this.catchUpReplay();
     return {
       deal: this.deal,
       claims: [...this.touched].map((id) => claimRowOf(this.records.get(id) as ClaimRecord)),
       timeline: this.timeline,
     };
+  }
+
+  /** Projects the kept events of a projector that started from nothing, in one go. */
+  private catchUpReplay(): void {
+    const events = this.replay;
+    if (events === null || events.length === this.replayed) return;
+    this.replayed = events.length;
+    const first = events[0] as RecordedDealEvent;
+    const last = events[events.length - 1] as RecordedDealEvent;
+    const replayed = replayDeal(events, null);
+    const header = replayed.header as NonNullable<typeof replayed.header>;
+    this.counts = { ...EMPTY_COUNTS };
+    for (const [claimId, record] of replayed.claims) {
+      this.counts.total++;
+      this.counts[record.verdict]++;
+      this.records.set(claimId, record);
+      this.touched.add(claimId);
+    }
+    this.deal = {
+      dealId: header.dealId,
+      version: last.version,
+      header,
+      state: this.derive(header, last),
+      openedPosition: first.position,
+      lastPosition: last.position,
+      lastRecordedAt: last.recordedAt,
+    };
+    this.timeline.length = 0;
+    for (const entry of recordedTimeline(events)) {
+      this.timeline.push({ dealId: header.dealId, version: entry.version, position: entry.position, entry });
+    }
   }
 
   private derive(header: DealHeader, event: RecordedDealEvent): DealStateView {
