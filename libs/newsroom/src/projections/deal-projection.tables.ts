@@ -76,6 +76,7 @@ export class DealProjectionTables {
       ),
     ]);
     const records = new Map(claims.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
+    await this.loadDenialTargets(manager, records);
     return { deal: deals[0] ? dealRowOf(dealId, deals[0]) : null, records };
   }
 
@@ -104,7 +105,25 @@ export class DealProjectionTables {
       );
       for (const { record } of found) records.set(record.claimId, fromStoredRecord(record));
     }
+    await this.loadDenialTargets(manager, records);
     return { deal: dealRowOf(dealId, rows[0]), records };
+  }
+
+  /**
+   * A denial in the working set that does not count today may count after the
+   * next event (a new verdict), and then the claim it contradicts must be there.
+   */
+  private async loadDenialTargets(manager: EntityManager, records: Map<string, ClaimRecord>): Promise<void> {
+    const missing = new Set<string>();
+    for (const record of records.values()) {
+      if (record.kind === 'denial' && record.contradicts !== null && !records.has(record.contradicts)) missing.add(record.contradicts);
+    }
+    if (missing.size === 0) return;
+    const found: { record: StoredClaimRecord }[] = await manager.query(
+      `select record from ${this.claims} where claim_id = any($1::uuid[])`,
+      [[...missing]],
+    );
+    for (const { record } of found) records.set(record.claimId, fromStoredRecord(record));
   }
 
   async write(manager: EntityManager, deals: DealRow[], claims: ClaimRow[], timeline: TimelineRow[]): Promise<void> {
