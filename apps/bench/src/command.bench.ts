@@ -34,15 +34,13 @@
  *   BENCH_EXPLAIN_PLANS     1: print every EXPLAIN ANALYZE plan in full on stderr
  */
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CommandBus } from '@nestjs/cqrs';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@app/event-store';
+import { BenchServer } from './bench-server';
 import {
   AddSourceCommand,
   DealCommandService,
@@ -63,7 +61,7 @@ import {
   type DealHeader,
   type RecordedDealEvent,
 } from '@app/newsroom';
-import { loadConfig, startEmbeddedPostgres, type EmbeddedDatabase } from '@app/platform';
+import { loadConfig } from '@app/platform';
 import type { ClaimRecord } from '@app/newsroom/domain/claim.record';
 import { deriveDealState } from '@app/newsroom/domain/deal.derivation';
 import { createApp } from '../../api/src/app.factory';
@@ -196,60 +194,22 @@ const rounded = (s: Stats) => ({ n: s.n, p50: r3(s.p50), p90: r3(s.p90), p99: r3
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedDatabase | undefined;
-  let dataDir: string | undefined;
-  let adminUrl = process.env.DATABASE_URL;
+  const embedded = !process.env.DATABASE_URL;
   let app: NestFastifyApplication | undefined;
-  const database = `bench_command_${Date.now()}`;
-  let created = false;
   const runStarted = performance.now();
   const loadAtStart = loadNow();
-
-  const cleanup = async (): Promise<void> => {
+  const closeApp = async (): Promise<void> => {
     if (app) await app.close().catch((error: unknown) => console.error('closing the app:', error));
     app = undefined;
-    if (created && adminUrl) {
-      const admin = new Client({ connectionString: adminUrl });
-      try {
-        await admin.connect();
-        await admin.query(`drop database if exists "${database}" with (force)`);
-      } catch (error) {
-        console.error(`could not drop ${database}:`, error);
-      } finally {
-        await admin.end().catch(() => undefined);
-      }
-      created = false;
-    }
-    await embedded?.stop().catch(() => undefined);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
   };
-  let interrupted = false;
-  const onSignal = (): void => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error('interrupted: cleaning up');
-    void cleanup().finally(() => process.exit(130));
+  const postgres = await BenchServer.start('command', log, closeApp);
+  const cleanup = async (): Promise<void> => {
+    await closeApp();
+    await postgres.stop();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
 
   try {
-    if (!adminUrl) {
-      dataDir = await mkdtemp(join(tmpdir(), 'bench-command-'));
-      await chmod(dataDir, 0o755); // the server runs as user postgres
-      log(`starting an embedded PostgreSQL in ${dataDir} (default durability settings)`);
-      embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres' });
-      adminUrl = embedded.adminUrl;
-    }
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`create database "${database}"`);
-      created = true;
-    } finally {
-      await admin.end();
-    }
-    const databaseUrl = withDatabase(adminUrl, database);
+    const databaseUrl = await postgres.createDatabase(`bench_command_${Date.now()}`);
 
     app = await createApp(loadConfig({ DATABASE_URL: databaseUrl, DEMO_DATA: 'false', LOG_LEVEL: 'error', BOOTSTRAP_ADMIN_KEY: ADMIN_KEY }));
     await app.listen(0, '127.0.0.1');
@@ -709,11 +669,6 @@ async function pureTimings(
 const cpus = availableParallelism();
 const loadNow = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 function int(name: string, fallback: number, min: number): number {
   const raw = process.env[name];

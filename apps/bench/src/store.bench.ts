@@ -13,15 +13,12 @@
  *   BENCH_STREAMS         streams per writer (default 4)
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventStore, type JsonObject, type NewEvent } from '@app/event-store';
-import { dataSourceOptions, startEmbeddedPostgres, type EmbeddedDatabase } from '@app/platform';
+import { dataSourceOptions } from '@app/platform';
 import { migrations } from '../../../migrations';
+import { BenchServer } from './bench-server';
 
 const SECONDS = positive('BENCH_SECONDS', 8);
 const WARMUP_SECONDS = positive('BENCH_WARMUP_SECONDS', 2, true);
@@ -233,57 +230,19 @@ function summarize(load: Load, runs: RunResult[]): LoadSummary {
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  let embedded: EmbeddedDatabase | undefined;
-  let dataDir: string | undefined;
-  let adminUrl = process.env.DATABASE_URL;
   let dataSource: DataSource | undefined;
-  const database = `bench_store_${Date.now()}`;
-  let created = false;
-
-  const cleanup = async (): Promise<void> => {
+  const closeDataSource = async () => {
     if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
-    if (created && adminUrl) {
-      const admin = new Client({ connectionString: adminUrl });
-      try {
-        await admin.connect();
-        await admin.query(`drop database if exists "${database}" with (force)`);
-      } catch (error) {
-        console.error(`could not drop ${database}:`, error);
-      } finally {
-        await admin.end().catch(() => undefined);
-      }
-    }
-    await embedded?.stop().catch(() => undefined);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
   };
-  let interrupted = false;
-  const onSignal = (): void => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error('interrupted: cleaning up');
-    void cleanup().finally(() => process.exit(130));
+  const postgres = await BenchServer.start('store', log, closeDataSource);
+  const embedded = !process.env.DATABASE_URL;
+  const cleanup = async (): Promise<void> => {
+    await closeDataSource();
+    await postgres.stop();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
 
   try {
-    if (!adminUrl) {
-      dataDir = await mkdtemp(join(tmpdir(), 'bench-store-'));
-      await chmod(dataDir, 0o755); // the server runs as user postgres
-      log(`starting an embedded PostgreSQL in ${dataDir} (default durability settings)`);
-      embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres' });
-      adminUrl = embedded.adminUrl;
-    }
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`create database "${database}"`);
-      created = true;
-    } finally {
-      await admin.end();
-    }
-    const url = withDatabase(adminUrl, database);
-
+    const url = await postgres.createDatabase(`bench_store_${Date.now()}`);
     dataSource = new DataSource(dataSourceOptions(url, [], migrations, POOL_SIZE));
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
@@ -404,11 +363,6 @@ async function assertSameShape(dataSource: DataSource): Promise<void> {
   }
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 function positive(name: string, fallback: number, allowZero = false): number {
   const raw = process.env[name];
