@@ -25,11 +25,12 @@ const NEXT = '_next';
 /** The replaced tables, between the swap and their drop. */
 const OLD = '_old';
 /** Events read per query of the first pass. */
-const READ_BATCH = Number(process.env.RB_READ_BATCH ?? 20_000); // TEMP
+const READ_BATCH = 20_000;
 /** Catch-up rounds before the swap does the rest under the lock. */
 const MAX_CATCH_UP_ROUNDS = 20;
 /** Lagging deals projected per catch-up transaction. */
 const CATCH_UP_CHUNK = 50;
+/** Swaps tried when a reader's table lock makes one wait past its lock timeout. */
 const SWAP_ATTEMPTS = 5;
 /** COPY data written at a time in the first pass. */
 const WRITE_BATCH_BYTES = 32 << 20;
@@ -66,9 +67,10 @@ interface IndexRow {
  * 2. catch-up rounds apply what was appended meanwhile, deal by deal, the way
  *    the inline projection does (`projectInto`), until nothing lags;
  * 3. one transaction takes the projection lock exclusively (it waits for the
- *    appends in flight and holds back new ones), catches up once more, drops
- *    the live tables and renames the copies, indexes included, to the live
- *    names. Appends waiting on the lock then project into the new tables.
+ *    appends in flight and holds back new ones), catches up once more, and
+ *    renames the live tables aside and the copies, indexes included, to the
+ *    live names. Appends waiting on the lock then project into the new
+ *    tables; the old ones are dropped after the commit.
  */
 @Injectable()
 export class DealProjectionRebuilder {
@@ -88,24 +90,14 @@ export class DealProjectionRebuilder {
       if (!locked) throw new Error('another projection rebuild is running');
       try {
         const progress = new Progress(onProgress, await this.totalEvents());
-        let t3 = performance.now();
         await this.createNextTables();
         await this.firstPass(progress);
-        PROF.firstPass = performance.now() - t3;
-        t3 = performance.now();
         await this.createNextIndexes();
-        PROF.indexes = performance.now() - t3;
-        t3 = performance.now();
         for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
           if ((await this.catchUp(this.dataSource.manager, progress)) === 0) break;
         }
-        PROF.catchUp = performance.now() - t3;
-        t3 = performance.now();
         await this.analyzeNext();
-        PROF.analyze = performance.now() - t3;
-        t3 = performance.now();
         const deals = await this.swap(progress);
-        PROF.swap = performance.now() - t3;
         return { events: progress.done, deals, seconds: (performance.now() - started) / 1000 };
       } finally {
         // a session that ended has released its lock already
@@ -193,29 +185,20 @@ export class DealProjectionRebuilder {
       const flush = (): void => {
         if (current === null) return;
         const rows = current.projector.rows();
-        const t0 = performance.now();
         pending.add(this.next.copyData(rows.deal ? [rows.deal] : [], rows.claims, rows.timeline), current.events);
-        PROF.encode += performance.now() - t0;
         current = null;
       };
       const write = async (batch: Pending): Promise<void> => {
-        const t0 = performance.now();
         await writing;
-        PROF.waitWrite += performance.now() - t0;
         writing = (async () => {
-          const t2 = performance.now();
           for (const [sql, buffer] of batch.copies) await copyFrom(client, `${sql} with (freeze)`, buffer.finish());
-          PROF.copy += performance.now() - t2;
           progress.add(batch.events);
         })();
         writing.catch(() => undefined); // awaited later: not an unhandled rejection meanwhile
       };
 
       while (reading !== null) {
-        let t1 = performance.now();
         const rows: EventRow[] = await reading;
-        PROF.waitRead += performance.now() - t1;
-        t1 = performance.now();
         const last = rows[rows.length - 1];
         if (rows.length === READ_BATCH && last !== undefined) {
           cursor = [last.stream_id, last.version];
@@ -233,13 +216,10 @@ export class DealProjectionRebuilder {
           current.projector.apply(this.toRecorded(row));
           current.events++;
           if (i % YIELD_EVERY === YIELD_EVERY - 1) {
-            PROF.project += performance.now() - t1;
             await yieldToEventLoop();
-            t1 = performance.now();
           }
         }
         if (reading === null) flush();
-        PROF.project += performance.now() - t1;
         if (pending.bytes >= WRITE_BATCH_BYTES || (reading === null && pending.events > 0)) {
           await write(pending);
           pending = new Pending();
@@ -282,7 +262,7 @@ export class DealProjectionRebuilder {
    * (c) Deals whose stream is ahead of their `_next` row: their missing events
    * are applied as the inline projection applies them. Returns the events applied.
    */
-  private async catchUp(manager: EntityManager, progress: Progress, inTransaction = false): Promise<number> {
+  private async catchUp(manager: EntityManager, progress: Progress | null, inTransaction = false): Promise<number> {
     const lagging: { stream_id: string; done: number }[] = await manager.query(
       `select s.stream_id, coalesce(n.version, 0)::int as done
          from es_streams s
@@ -291,7 +271,7 @@ export class DealProjectionRebuilder {
         order by s.stream_id`,
     );
     if (lagging.length === 0) return 0;
-    progress.grow(await this.totalEvents(manager));
+    progress?.grow(await this.totalEvents(manager));
     let applied = 0;
     for (let i = 0; i < lagging.length; i += CATCH_UP_CHUNK) {
       const chunk = lagging.slice(i, i + CATCH_UP_CHUNK);
@@ -305,7 +285,7 @@ export class DealProjectionRebuilder {
         return count;
       };
       const count = inTransaction ? await project(manager) : await this.dataSource.transaction(project);
-      progress.add(count);
+      progress?.add(count);
       applied += count;
     }
     return applied;
@@ -326,10 +306,10 @@ export class DealProjectionRebuilder {
   private async swap(progress: Progress): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const deals = await this.dataSource.transaction(async (manager) => {
+        const { deals, applied } = await this.dataSource.transaction(async (manager) => {
           await manager.query(`set local lock_timeout = '5s'`);
           await manager.query('select pg_advisory_xact_lock($1)', [PROJECTION_LOCK]);
-          await this.catchUp(manager, progress, true);
+          const caughtUp = await this.catchUp(manager, null, true);
           const [{ count }]: { count: number }[] = await manager.query(`select count(*)::int as count from ${this.next.states}`);
           const renames: string[] = [];
           for (const table of PROJECTION_TABLES) {
@@ -340,8 +320,9 @@ export class DealProjectionRebuilder {
             for (const index of indexes) renames.push(`alter index ${index.name}${NEXT} rename to ${index.name}`);
           }
           for (const rename of renames) await manager.query(rename);
-          return count;
+          return { deals: count, applied: caughtUp };
         });
+        progress.add(applied);
         await this.dropOldTables();
         return deals;
       } catch (error) {
@@ -516,4 +497,3 @@ class Progress {
   }
 }
 
-export const PROF: Record<string, number> = { encode: 0, waitWrite: 0, waitRead: 0, project: 0, copy: 0 }; // TEMP

@@ -35,8 +35,9 @@ export interface ClaimFilter {
   cursor?: string;
 }
 
-/** Events per query when a deal's stream is read for a fold. */
+/** Events per query when a deal's stream is read for a fold, and queries in flight. */
 const EVENT_PAGE = 2_000;
+const PAGES_IN_FLIGHT = 2;
 /** Cuts outside this range are left to the fold alone (PostgreSQL's timestamps and the store's clock start there). */
 const SQL_CUT_RANGE = [Date.UTC(1970, 0, 1), Date.UTC(9999, 11, 31)] as const;
 
@@ -46,7 +47,8 @@ interface FoldRow {
   data: JsonObject;
   position: string;
   version: string;
-  recorded_at: Date;
+  /** As `Date#toISOString` writes it (both keep milliseconds, truncated). */
+  recorded_at: string;
 }
 
 /** A claim as lists show it: everything but its event history. */
@@ -136,37 +138,54 @@ export class DealReadModel {
   /**
    * The deal's events for a fold, in version order, recorded up to an instant
    * (events past it are left out; recorded time never goes backwards within a
-   * stream). Pages of an ordered range scan of (stream_id, version) with only
-   * the columns the fold reads: read in one query, a long stream is planned
-   * as a bitmap scan with a sort that spills to disk, in parallel on a large
-   * table, so the same deal would read slower in a bigger store.
+   * stream). Read by version ranges (versions run from 1 without gaps), each an
+   * ordered range scan of (stream_id, version) with only the columns the fold
+   * reads, two ranges in flight so PostgreSQL sends one while the other is
+   * parsed. In one query, a long stream is planned as a bitmap scan and a sort
+   * that spills to disk, in parallel on a large table: the same deal would
+   * read slower in a bigger store.
    */
   private async dealEvents(dealId: string, recordedUpTo: string | null = null): Promise<RecordedDealEvent[]> {
     const streamId = dealStreamId(dealId);
-    const events: RecordedDealEvent[] = [];
-    let after = 0;
-    for (;;) {
+    const [head]: { version: string }[] = await this.dataSource.query('select version from es_streams where stream_id = $1', [
+      streamId,
+    ]);
+    const last = head ? Number(head.version) : 0;
+    const pages: RecordedDealEvent[][] = [];
+    let next = 1;
+    let cutReached = false;
+    const readPage = async (index: number, from: number, to: number): Promise<void> => {
       const rows: FoldRow[] = await this.dataSource.query(
-        `select type, schema_version, data, position, version, recorded_at
+        `select type, schema_version, data, position, version,
+                to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
            from es_events
-          where stream_id = $1 and version > $2 and ($3::timestamptz is null or recorded_at <= $3::timestamptz)
-          order by version
-          limit $4`,
-        [streamId, after, recordedUpTo, EVENT_PAGE],
+          where stream_id = $1 and version between $2 and $3 and ($4::timestamptz is null or recorded_at <= $4::timestamptz)
+          order by version`,
+        [streamId, from, to, recordedUpTo],
       );
-      for (const row of rows) {
-        const { data } = this.store.upcasters.upcast(row.type, row.schema_version, row.data);
-        events.push({
-          type: row.type,
-          data,
-          position: Number(row.position),
-          version: Number(row.version),
-          recordedAt: row.recorded_at.toISOString(),
-        } as unknown as RecordedDealEvent);
+      pages[index] = rows.map((row) => this.toFoldEvent(row));
+      if (rows.length < to - from + 1) cutReached = true;
+    };
+    const reader = async (): Promise<void> => {
+      while (!cutReached && next <= last) {
+        const from = next;
+        next += EVENT_PAGE;
+        await readPage((from - 1) / EVENT_PAGE, from, Math.min(from + EVENT_PAGE - 1, last));
       }
-      if (rows.length < EVENT_PAGE) return events;
-      after = Number((rows[rows.length - 1] as FoldRow).version);
-    }
+    };
+    await Promise.all(Array.from({ length: PAGES_IN_FLIGHT }, reader));
+    return pages.flat();
+  }
+
+  private toFoldEvent(row: FoldRow): RecordedDealEvent {
+    const { data } = this.store.upcasters.upcast(row.type, row.schema_version, row.data);
+    return {
+      type: row.type,
+      data,
+      position: Number(row.position),
+      version: Number(row.version),
+      recordedAt: row.recorded_at,
+    } as unknown as RecordedDealEvent;
   }
 
   async dealClaims(dealId: string): Promise<ClaimSummary[]> {

@@ -1,0 +1,386 @@
+import fc from 'fast-check';
+import { DataSource } from 'typeorm';
+import { EventStore, type JsonObject, type StoredEvent } from '@app/event-store';
+import {
+  AGREEMENT_LEVELS,
+  CLAIM_KINDS,
+  claimsNamedBy,
+  claimsTouchedBy,
+  DEAL_EVENT_SCHEMA_VERSIONS,
+  DealProjectionRebuilder,
+  DealProjector,
+  DealStateProjection,
+  decide,
+  DomainError,
+  evolve,
+  foldDeal,
+  fromStoredRecord,
+  recordedTimeline,
+  REGULATORY_OUTCOMES,
+  VERDICTS,
+  type ClaimChangesInput,
+  type ClaimDecisionState,
+  type ClaimKind,
+  type ClaimRow,
+  type DealCommand,
+  type DealDecisionState,
+  type DealEvent,
+  type DealRow,
+  type MoneyInput,
+  type RecordedDealEvent,
+  type Source,
+  type TimelineEntry,
+} from '@app/newsroom';
+import type { ClaimRecord } from '../../libs/newsroom/src/domain/claim.record';
+import { createTestDatabase, openDataSource } from '../support/test-database';
+
+// ---------------------------------------------------------------- random valid histories of a few deals
+
+const DATES = ['2012', '2012-H1', '2012-Q1', '2012-01', '2012-01-01', '2012-03', '2012-03-25', '2012-Q2', '2012-H2', '2013'];
+const PUBLISHED = ['2012-01-01', '2012-03-30', '2012-03-30T12:00:00Z', '2012-03-30T12:00:00+02:00', '2012-04-02'];
+const OUTLETS = ['Bloomberg', 'bloomberg', 'The Verge', 'The New York Times', 'TechCrunch'];
+const PARTIES = ['Twitter', 'Clubhouse', 'clubhouse', 'Instagram'];
+const ACTORS = ['editor-1', 'editor-2', 'checker-1'];
+const VALUES = ['100', '100.5', '101', '150', '4000000000', '0'];
+
+/** Ids are UUIDs (the read models' key columns are uuid), made from a counter so runs replay. */
+const uuid = (prefix: string, n: number) => `${prefix}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+const money: fc.Arbitrary<MoneyInput> = fc.record({
+  value: fc.constantFrom(...VALUES),
+  currency: fc.constantFrom('USD', 'USD', 'USD', 'EUR'),
+  qualifier: fc.constantFrom('exact', 'exact', 'approximate', 'at_least', 'at_most'),
+});
+const source: fc.Arbitrary<Source> = fc.record(
+  {
+    outlet: fc.constantFrom(...OUTLETS),
+    publishedAt: fc.constantFrom(...PUBLISHED),
+    via: fc.constant([{ outlet: 'Clubic' }]),
+  },
+  { requiredKeys: ['outlet', 'publishedAt'] },
+);
+
+type Intent =
+  | {
+      t: 'record';
+      kind: ClaimKind;
+      occurredAt: string;
+      amount: MoneyInput | null;
+      party: string | null;
+      target: number;
+      sources: Source[];
+    }
+  | { t: 'source'; target: number; source: Source }
+  | { t: 'verdict'; target: number; verdict: (typeof VERDICTS)[number] }
+  | { t: 'retract'; target: number }
+  | { t: 'correct'; target: number; changes: ClaimChangesInput };
+
+const target = fc.nat({ max: 1000 });
+const intent: fc.Arbitrary<{ deal: number; actor: string; intent: Intent }> = fc.record({
+  deal: fc.nat({ max: 2 }),
+  actor: fc.constantFrom(...ACTORS),
+  intent: fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        t: fc.constant('record' as const),
+        kind: fc.constantFrom(...CLAIM_KINDS),
+        occurredAt: fc.constantFrom(...DATES),
+        amount: fc.option(money, { freq: 2 }),
+        party: fc.option(fc.constantFrom(...PARTIES), { freq: 3 }),
+        target,
+        sources: fc.array(source, { minLength: 1, maxLength: 2 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('source' as const), target, source }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('verdict' as const), target, verdict: fc.constantFrom(...VERDICTS) }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('retract' as const), target }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        t: fc.constant('correct' as const),
+        target,
+        changes: fc.record(
+          {
+            occurredAt: fc.constantFrom(...DATES),
+            amount: fc.option(money, { freq: 3 }),
+            kind: fc.constantFrom(...CLAIM_KINDS),
+            party: fc.option(fc.constantFrom(...PARTIES), { freq: 3 }),
+            statement: fc.constantFrom('Corrected', 'Corrected again'),
+            agreementLevel: fc.constantFrom(...AGREEMENT_LEVELS),
+            regulatoryOutcome: fc.constantFrom(...REGULATORY_OUTCOMES),
+          },
+          { requiredKeys: [] },
+        ),
+      }),
+    },
+  ),
+});
+
+function commandFor(intent: Intent, state: DealDecisionState, claimIds: string[], claimId: string): DealCommand | null {
+  const pick = (n: number): string | undefined => claimIds[n % Math.max(claimIds.length, 1)];
+  switch (intent.t) {
+    case 'record': {
+      let kind = intent.kind;
+      const contradicts = pick(intent.target);
+      if (kind === 'denial' && contradicts === undefined) kind = 'statement';
+      return {
+        type: 'RecordClaim',
+        claimId,
+        kind,
+        statement: `Claim ${claimId}`,
+        occurredAt: intent.occurredAt,
+        sources: intent.sources,
+        ...(intent.amount !== null && { amount: intent.amount }),
+        ...((intent.party !== null || kind === 'valuation_reported' || kind === 'funding_raised') && { party: intent.party ?? 'Clubhouse' }),
+        ...(kind === 'agreement_reached' && { agreementLevel: AGREEMENT_LEVELS[intent.target % 3] }),
+        ...(kind === 'regulatory_action' && { regulatoryOutcome: REGULATORY_OUTCOMES[intent.target % 4] }),
+        ...(kind === 'denial' && { contradicts }),
+      } as DealCommand;
+    }
+    case 'source': {
+      const id = pick(intent.target);
+      return id === undefined ? null : { type: 'AddSource', claimId: id, source: intent.source };
+    }
+    case 'verdict': {
+      const id = pick(intent.target);
+      return id === undefined ? null : { type: 'GiveVerdict', claimId: id, verdict: intent.verdict, rationale: 'Checked' };
+    }
+    case 'retract': {
+      const id = pick(intent.target);
+      return id === undefined ? null : { type: 'RetractClaim', claimId: id, reason: 'Withdrawn' };
+    }
+    case 'correct': {
+      const id = pick(intent.target);
+      if (id === undefined) return null;
+      const changes: Record<string, unknown> = { ...intent.changes };
+      const kind = (changes['kind'] as ClaimKind | undefined) ?? state.claims[id]?.kind;
+      if (kind !== 'agreement_reached') delete changes['agreementLevel'];
+      if (kind !== 'regulatory_action') delete changes['regulatoryOutcome'];
+      return { type: 'CorrectClaim', claimId: id, changes: changes as ClaimChangesInput, reason: 'Fix' };
+    }
+    default: {
+      const unexpected: never = intent;
+      throw new Error(`unknown intent ${JSON.stringify(unexpected)}`);
+    }
+  }
+}
+
+interface Generated {
+  /** Every deal's events in recording order, interleaved across deals. */
+  log: { dealId: string; event: RecordedDealEvent }[];
+  dealIds: string[];
+}
+
+/**
+ * Random intents turned into commands against each deal's state and run
+ * through decide/evolve; refused commands are dropped, as the API refuses them.
+ * Positions grow across deals (with gaps), versions per deal, recorded times
+ * never go backwards.
+ */
+function build(deals: number, intents: { deal: number; actor: string; intent: Intent }[], gaps: number[]): Generated {
+  const dealIds = Array.from({ length: deals }, (_, d) => uuid('d', d));
+  const states = dealIds.map((): { state: DealDecisionState; claimIds: string[]; version: number } => ({
+    state: { deal: null, claims: {} },
+    claimIds: [],
+    version: 0,
+  }));
+  const raw: { deal: number; event: DealEvent }[] = [];
+  let claims = 0;
+  const run = (deal: number, command: DealCommand, actorId: string): void => {
+    const holder = states[deal]!;
+    // decide sees what the API hands it: the header and the claims the command touches
+    const touched: Record<string, ClaimDecisionState> = {};
+    for (const id of claimsTouchedBy(command)) if (holder.state.claims[id]) touched[id] = holder.state.claims[id];
+    let produced: DealEvent[];
+    try {
+      produced = decide(command, { deal: holder.state.deal, claims: touched }, { actorId });
+    } catch (error) {
+      if (error instanceof DomainError) return;
+      throw error;
+    }
+    for (const event of produced) {
+      holder.state = evolve(holder.state, event);
+      if (event.type === 'ClaimRecorded') holder.claimIds.push(event.data.claimId);
+      raw.push({ deal, event });
+    }
+  };
+  dealIds.forEach((dealId, d) =>
+    run(
+      d,
+      {
+        type: 'OpenDeal',
+        dealId,
+        title: `Deal ${d}`,
+        kind: 'acquisition',
+        parties: [
+          { name: 'Twitter', role: 'bidder' },
+          { name: 'Clubhouse', role: 'target' },
+        ],
+      },
+      'editor-1',
+    ),
+  );
+  for (const { deal, actor, intent: item } of intents) {
+    const d = deal % deals;
+    const command = commandFor(item, states[d]!.state, states[d]!.claimIds, uuid('c', claims));
+    if (command === null) continue;
+    if (command.type === 'RecordClaim') claims++;
+    run(d, command, actor);
+  }
+  let position = 0;
+  let millisecond = 0;
+  const log = raw.map(({ deal, event }, i) => {
+    position += 1 + (gaps[i % gaps.length] ?? 0);
+    millisecond += gaps[(i + 1) % gaps.length] ?? 1;
+    const holder = states[deal]!;
+    holder.version++;
+    return {
+      dealId: dealIds[deal]!,
+      event: {
+        ...event,
+        position,
+        version: holder.version,
+        recordedAt: new Date(Date.UTC(2024, 0, 1) + millisecond).toISOString(),
+      } as RecordedDealEvent,
+    };
+  });
+  return { log, dealIds };
+}
+
+const histories = (maxIntents: number): fc.Arbitrary<Generated> =>
+  fc
+    .tuple(
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(intent, { maxLength: maxIntents, size: 'max' }),
+      fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 8 }),
+    )
+    .map(([deals, intents, gaps]) => build(deals, intents, gaps));
+
+/** How the events are cut into appends: sizes drawn in turn, a new append at every change of deal. */
+function appends(log: Generated['log'], sizes: number[]): { dealId: string; events: RecordedDealEvent[] }[] {
+  const out: { dealId: string; events: RecordedDealEvent[] }[] = [];
+  let turn = 0;
+  for (const { dealId, event } of log) {
+    const last = out[out.length - 1];
+    if (last && last.dealId === dealId && last.events.length < (sizes[turn % sizes.length] ?? 1)) last.events.push(event);
+    else {
+      turn++;
+      out.push({ dealId, events: [event] });
+    }
+  }
+  return out;
+}
+
+const eventsOf = (log: Generated['log'], dealId: string) => log.filter((e) => e.dealId === dealId).map((e) => e.event);
+const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * The inline path in memory: per append, a projector over the working set the
+ * tables give (the deal row, the claims that can set something, the claims the
+ * events name, and the claims the denials among them contradict), every value
+ * through a JSON round trip as through jsonb.
+ */
+function projectByAppends(batches: { dealId: string; events: RecordedDealEvent[] }[]) {
+  const deals = new Map<string, DealRow>();
+  const claims = new Map<string, ClaimRow>();
+  const timeline = new Map<string, TimelineEntry[]>();
+  for (const { dealId, events } of batches) {
+    const named = new Set(claimsNamedBy(events as unknown as StoredEvent[]));
+    const rows = [...claims.values()].filter((row) => row.dealId === dealId);
+    const records = new Map<string, ClaimRecord>();
+    for (const row of rows) if (row.relevant || named.has(row.claimId)) records.set(row.claimId, fromStoredRecord(roundTrip(row.record)));
+    // and the claims the denials of the working set contradict (a denial that counts again needs its target)
+    for (const record of [...records.values()]) {
+      const denied = record.kind === 'denial' && record.contradicts !== null ? claims.get(record.contradicts) : undefined;
+      if (denied && !records.has(denied.claimId)) records.set(denied.claimId, fromStoredRecord(roundTrip(denied.record)));
+    }
+    const row = deals.get(dealId);
+    const projector = new DealProjector(row ? roundTrip(row) : null, records);
+    for (const event of events) projector.apply(event);
+    const out = projector.rows();
+    if (out.deal) deals.set(dealId, out.deal);
+    for (const claim of out.claims) claims.set(claim.claimId, claim);
+    timeline.set(dealId, [...(timeline.get(dealId) ?? []), ...out.timeline.map((t) => t.entry)]);
+  }
+  return { deals, timeline };
+}
+
+describe('the deal projector', () => {
+  it('applied event by event gives the fold of all the events and the recorded timeline, from scratch or append by append', () => {
+    const seen = new Map<string, number>();
+    fc.assert(
+      fc.property(histories(60), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 6 }), ({ log, dealIds }, sizes) => {
+        for (const { event } of log) seen.set(event.type, (seen.get(event.type) ?? 0) + 1);
+        const byAppends = projectByAppends(appends(log, sizes));
+        for (const dealId of dealIds) {
+          const events = eventsOf(log, dealId);
+          const folded = foldDeal(events);
+          const expectedTimeline = recordedTimeline(events);
+
+          // one projector for the whole stream, as a rebuild keeps one
+          const projector = new DealProjector(null, new Map());
+          for (const event of events) projector.apply(event);
+          const rows = projector.rows();
+          expect({ ...rows.deal?.state, asOf: null }).toEqual({ ...folded, asOf: null });
+          expect(rows.deal?.version).toBe(events.length);
+          expect(rows.timeline.map((t) => t.entry)).toEqual(expectedTimeline);
+          expect(rows.timeline.map((t) => [t.version, t.position])).toEqual(events.map((e) => [e.version, e.position]));
+
+          // one projector per append over the working set, as the inline projection does
+          expect({ ...byAppends.deals.get(dealId)?.state, asOf: null }).toEqual({ ...folded, asOf: null });
+          expect(byAppends.timeline.get(dealId)).toEqual(expectedTimeline);
+        }
+      }),
+      { numRuns: 30 },
+    );
+    // the histories hold every kind of event, many of them
+    expect([...seen.keys()].sort()).toEqual(['ClaimCorrected', 'ClaimRecorded', 'ClaimRetracted', 'ClaimSourceAdded', 'DealOpened', 'VerdictGiven']);
+    expect(seen.get('ClaimRecorded')).toBeGreaterThan(100);
+  });
+});
+
+describe('the deal read models in PostgreSQL', () => {
+  /** Every row of the three read models, in a stable order. */
+  const dump = async (dataSource: DataSource) => ({
+    states: await dataSource.query('select * from deal_states order by deal_id'),
+    claims: await dataSource.query('select * from deal_claims order by claim_id'),
+    timeline: await dataSource.query('select * from deal_timeline order by deal_id, version'),
+  });
+
+  it('are the same whether kept up to date append by append or rebuilt from the log', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories(50), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 5 }), async ({ log, dealIds }, sizes) => {
+        const db = await createTestDatabase();
+        const dataSource = await openDataSource(db.url, 4);
+        try {
+          const store = new EventStore(dataSource);
+          store.useInlineProjection(new DealStateProjection(dataSource));
+          for (const { dealId, events } of appends(log, sizes)) {
+            await store.append(
+              `deal-${dealId}`,
+              'any',
+              events.map((event) => ({
+                type: event.type,
+                schemaVersion: DEAL_EVENT_SCHEMA_VERSIONS[event.type],
+                data: event.data as unknown as JsonObject,
+              })),
+              { metadata: { actorId: 'property' } },
+            );
+          }
+          const incremental = await dump(dataSource);
+          expect(incremental.states).toHaveLength(dealIds.length);
+          expect(incremental.timeline).toHaveLength(log.length);
+
+          const result = await new DealProjectionRebuilder(dataSource, store).rebuild();
+          expect(result).toMatchObject({ events: log.length, deals: dealIds.length });
+          expect(await dump(dataSource)).toEqual(incremental);
+        } finally {
+          await dataSource.destroy();
+          await db.drop();
+        }
+      }),
+      { numRuns: 5 },
+    );
+  });
+});
