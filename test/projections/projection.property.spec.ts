@@ -32,25 +32,15 @@ import {
   type TimelineEntry,
 } from '@app/newsroom';
 import type { ClaimRecord } from '../../libs/newsroom/src/domain/claim.record';
+import { ACTORS, DATES, money, OUTLETS, PARTIES, PUBLISHED } from '../../libs/newsroom/src/domain/testing/deal.arbitraries';
 import { createTestDatabase, openDataSource } from '../support/test-database';
 
 // ---------------------------------------------------------------- random valid histories of a few deals
 
-const DATES = ['2012', '2012-H1', '2012-Q1', '2012-01', '2012-01-01', '2012-03', '2012-03-25', '2012-Q2', '2012-H2', '2013'];
-const PUBLISHED = ['2012-01-01', '2012-03-30', '2012-03-30T12:00:00Z', '2012-03-30T12:00:00+02:00', '2012-04-02'];
-const OUTLETS = ['Bloomberg', 'bloomberg', 'The Verge', 'The New York Times', 'TechCrunch'];
-const PARTIES = ['Twitter', 'Clubhouse', 'clubhouse', 'Instagram'];
-const ACTORS = ['editor-1', 'editor-2', 'checker-1'];
-const VALUES = ['100', '100.5', '101', '150', '4000000000', '0'];
 
 /** Ids are UUIDs (the read models' key columns are uuid), made from a counter so runs replay. */
 const uuid = (prefix: string, n: number) => `${prefix}0000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
-const money: fc.Arbitrary<MoneyInput> = fc.record({
-  value: fc.constantFrom(...VALUES),
-  currency: fc.constantFrom('USD', 'USD', 'USD', 'EUR'),
-  qualifier: fc.constantFrom('exact', 'exact', 'approximate', 'at_least', 'at_most'),
-});
 const source: fc.Arbitrary<Source> = fc.record(
   {
     outlet: fc.constantFrom(...OUTLETS),

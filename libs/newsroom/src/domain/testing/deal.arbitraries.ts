@@ -21,14 +21,14 @@ import type { Source } from '../source';
  * (four-eyes, retracted...) are dropped, as the API would refuse them.
  */
 
-const DATES = ['2012', '2012-H1', '2012-Q1', '2012-01', '2012-01-01', '2012-03', '2012-03-25', '2012-Q2', '2012-H2', '2013'];
-const PUBLISHED = ['2012-01-01', '2012-03-30', '2012-03-30T12:00:00Z', '2012-03-30T12:00:00+02:00', '2012-04-02'];
-const OUTLETS = ['Bloomberg', 'bloomberg', 'The Verge', 'The New York Times', 'TechCrunch'];
-const PARTIES = ['Twitter', 'Clubhouse', 'clubhouse', 'Instagram'];
-const ACTORS = ['editor-1', 'editor-2', 'checker-1'];
-const VALUES = ['100', '100.5', '101', '150', '4000000000', '0'];
+export const DATES = ['2012', '2012-H1', '2012-Q1', '2012-01', '2012-01-01', '2012-03', '2012-03-25', '2012-Q2', '2012-H2', '2013'];
+export const PUBLISHED = ['2012-01-01', '2012-03-30', '2012-03-30T12:00:00Z', '2012-03-30T12:00:00+02:00', '2012-04-02'];
+export const OUTLETS = ['Bloomberg', 'bloomberg', 'The Verge', 'The New York Times', 'TechCrunch'];
+export const PARTIES = ['Twitter', 'Clubhouse', 'clubhouse', 'Instagram'];
+export const ACTORS = ['editor-1', 'editor-2', 'checker-1'];
+export const VALUES = ['100', '100.5', '101', '150', '4000000000', '0'];
 
-const money: fc.Arbitrary<MoneyInput> = fc.record({
+export const money: fc.Arbitrary<MoneyInput> = fc.record({
   value: fc.constantFrom(...VALUES),
   currency: fc.constantFrom('USD', 'USD', 'USD', 'EUR'),
   qualifier: fc.constantFrom('exact', 'exact', 'approximate', 'at_least', 'at_most'),
