@@ -1,27 +1,27 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { EventStore, type JsonObject, type StoredEvent } from '@app/event-store';
+import { EventStore, type JsonObject } from '@app/event-store';
 import {
   AGREEMENT_LEVELS,
+  assembleDealState,
   CLAIM_KINDS,
-  claimsNamedBy,
   claimsTouchedBy,
   DEAL_EVENT_SCHEMA_VERSIONS,
   DealProjectionRebuilder,
   DealProjector,
+  DealReadModel,
   DealStateProjection,
   decide,
   DomainError,
   evolve,
   foldDeal,
-  fromStoredRecord,
   recordedTimeline,
   REGULATORY_OUTCOMES,
+  toRecordedEvent,
   VERDICTS,
   type ClaimChangesInput,
   type ClaimDecisionState,
   type ClaimKind,
-  type ClaimRow,
   type DealCommand,
   type DealDecisionState,
   type DealEvent,
@@ -29,10 +29,9 @@ import {
   type MoneyInput,
   type RecordedDealEvent,
   type Source,
-  type TimelineEntry,
 } from '@app/newsroom';
-import type { ClaimRecord } from '../../libs/newsroom/src/domain/claim.record';
 import { ACTORS, DATES, money, OUTLETS, PARTIES, PUBLISHED } from '../../libs/newsroom/src/domain/testing/deal.arbitraries';
+import { MemoryProjection } from '../support/memory-projection';
 import { createTestDatabase, openDataSource } from '../support/test-database';
 
 // ---------------------------------------------------------------- random valid histories of a few deals
@@ -263,37 +262,12 @@ function appends(log: Generated['log'], sizes: number[]): { dealId: string; even
 }
 
 const eventsOf = (log: Generated['log'], dealId: string) => log.filter((e) => e.dealId === dealId).map((e) => e.event);
-const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/**
- * The inline path in memory: per append, a projector over the working set the
- * tables give (the deal row, the claims that can set something, the claims the
- * events name, and the claims the denials among them contradict), every value
- * through a JSON round trip as through jsonb.
- */
-function projectByAppends(batches: { dealId: string; events: RecordedDealEvent[] }[]) {
-  const deals = new Map<string, DealRow>();
-  const claims = new Map<string, ClaimRow>();
-  const timeline = new Map<string, TimelineEntry[]>();
-  for (const { dealId, events } of batches) {
-    const named = new Set(claimsNamedBy(events as unknown as StoredEvent[]));
-    const rows = [...claims.values()].filter((row) => row.dealId === dealId);
-    const records = new Map<string, ClaimRecord>();
-    for (const row of rows) if (row.relevant || named.has(row.claimId)) records.set(row.claimId, fromStoredRecord(roundTrip(row.record)));
-    // and the claims the denials of the working set contradict (a denial that counts again needs its target)
-    for (const record of [...records.values()]) {
-      const denied = record.kind === 'denial' && record.contradicts !== null ? claims.get(record.contradicts) : undefined;
-      if (denied && !records.has(denied.claimId)) records.set(denied.claimId, fromStoredRecord(roundTrip(denied.record)));
-    }
-    const row = deals.get(dealId);
-    const projector = new DealProjector(row ? roundTrip(row) : null, records);
-    for (const event of events) projector.apply(event);
-    const out = projector.rows();
-    if (out.deal) deals.set(dealId, out.deal);
-    for (const claim of out.claims) claims.set(claim.claimId, claim);
-    timeline.set(dealId, [...(timeline.get(dealId) ?? []), ...out.timeline.map((t) => t.entry)]);
-  }
-  return { deals, timeline };
+/** The inline path in memory, one projector per append over the working set the tables give. */
+function projectByAppends(batches: { dealId: string; events: RecordedDealEvent[] }[]): MemoryProjection {
+  const tables = new MemoryProjection();
+  for (const { dealId, events } of batches) tables.append(dealId, events);
+  return tables;
 }
 
 describe('the deal projector', () => {
@@ -309,17 +283,18 @@ describe('the deal projector', () => {
           const expectedTimeline = recordedTimeline(events);
 
           // one projector for the whole stream, as a rebuild keeps one
-          const projector = new DealProjector(null, new Map());
+          const projector = new DealProjector(null, null);
           for (const event of events) projector.apply(event);
           const rows = projector.rows();
-          expect({ ...rows.deal?.state, asOf: null }).toEqual({ ...folded, asOf: null });
-          expect(rows.deal?.version).toBe(events.length);
+          expect(rows.removedItems).toEqual([]);
+          expect(assembleDealState((rows.deals[0] as DealRow).head, rows.items)).toEqual(folded);
+          expect(rows.deals[0]?.version).toBe(events.length);
           expect(rows.timeline.map((t) => t.entry)).toEqual(expectedTimeline);
           expect(rows.timeline.map((t) => [t.version, t.position])).toEqual(events.map((e) => [e.version, e.position]));
 
           // one projector per append over the working set, as the inline projection does
-          expect({ ...byAppends.deals.get(dealId)?.state, asOf: null }).toEqual({ ...folded, asOf: null });
-          expect(byAppends.timeline.get(dealId)).toEqual(expectedTimeline);
+          expect(byAppends.state(dealId)).toEqual(folded);
+          expect(byAppends.timeline(dealId)).toEqual(expectedTimeline);
         }
       }),
       { numRuns: 30 },
@@ -334,6 +309,7 @@ describe('the deal read models in PostgreSQL', () => {
   /** Every row of the three read models, in a stable order. */
   const dump = async (dataSource: DataSource) => ({
     states: await dataSource.query('select * from deal_states order by deal_id'),
+    items: await dataSource.query('select * from deal_state_items order by deal_id, field, item_key'),
     claims: await dataSource.query('select * from deal_claims order by claim_id'),
     timeline: await dataSource.query('select * from deal_timeline order by deal_id, version'),
   });
@@ -344,10 +320,13 @@ describe('the deal read models in PostgreSQL', () => {
         const db = await createTestDatabase();
         const dataSource = await openDataSource(db.url, 4);
         try {
+          // two writers, as two API processes: each one's cached working sets go stale when the other appends
           const store = new EventStore(dataSource);
           store.useInlineProjection(new DealStateProjection(dataSource));
-          for (const { dealId, events } of appends(log, sizes)) {
-            await store.append(
+          const other = new EventStore(dataSource);
+          other.useInlineProjection(new DealStateProjection(dataSource));
+          for (const [index, { dealId, events }] of appends(log, sizes).entries()) {
+            await (index % 3 === 2 ? other : store).append(
               `deal-${dealId}`,
               'any',
               events.map((event) => ({
@@ -361,6 +340,11 @@ describe('the deal read models in PostgreSQL', () => {
           const incremental = await dump(dataSource);
           expect(incremental.states).toHaveLength(dealIds.length);
           expect(incremental.timeline).toHaveLength(log.length);
+          const reads = new DealReadModel(dataSource, store);
+          for (const dealId of dealIds) {
+            const stored = (await store.readStream(`deal-${dealId}`)).map(toRecordedEvent);
+            expect(await reads.state(dealId)).toEqual(foldDeal(stored));
+          }
 
           const result = await new DealProjectionRebuilder(dataSource, store).rebuild();
           expect(result).toMatchObject({ events: log.length, deals: dealIds.length });

@@ -11,10 +11,11 @@ const source = (outlet: string, publishedAt: string, via: string[] = []) => ({
 const usd = (value: string, qualifier = 'exact') => ({ value, currency: 'USD', qualifier });
 const FAR_FUTURE = '2999-01-01T00:00:00Z';
 
-/** Every row of the three read models, in a stable order. */
+/** Every row of the read models, in a stable order. */
 async function dump(dataSource: DataSource) {
   return {
     states: await dataSource.query('select * from deal_states order by deal_id'),
+    items: await dataSource.query('select * from deal_state_items order by deal_id, field, item_key'),
     claims: await dataSource.query('select * from deal_claims order by claim_id'),
     timeline: await dataSource.query('select * from deal_timeline order by deal_id, version'),
   };
@@ -25,15 +26,16 @@ async function schema(dataSource: DataSource) {
   return {
     indexes: await dataSource.query(
       `select tablename, indexname, indexdef from pg_indexes
-        where tablename in ('deal_states', 'deal_claims', 'deal_timeline') order by indexname`,
+        where tablename in ('deal_states', 'deal_state_items', 'deal_claims', 'deal_timeline') order by indexname`,
     ),
     constraints: await dataSource.query(
       `select conrelid::regclass::text as table_name, conname, pg_get_constraintdef(oid) as definition
-         from pg_constraint where conrelid in ('deal_states'::regclass, 'deal_claims'::regclass, 'deal_timeline'::regclass)
+         from pg_constraint
+        where conrelid in ('deal_states'::regclass, 'deal_state_items'::regclass, 'deal_claims'::regclass, 'deal_timeline'::regclass)
         order by conname`,
     ),
     leftovers: await dataSource.query(
-      `select relname from pg_class where relname ~ '^deal_(states|claims|timeline).*_(next|old)$' order by relname`,
+      `select relname from pg_class where relname ~ '^deal_(states|state_items|claims|timeline).*_(next|old)$' order by relname`,
     ),
   };
 }
@@ -277,6 +279,22 @@ describe('rebuilding the deal projections from the log', () => {
     expect(await dump(dataSource)).toEqual(before);
     expect(await schema(dataSource)).toEqual(shape);
     await expectInStepWithTheLog();
+  });
+
+  it('splits states written whole into head and items, and back, with the places the projection gives', async () => {
+    const before = await dump(dataSource);
+    expect(before.items.map((row: { field: string }) => row.field)).toEqual(
+      expect.arrayContaining(['offers', 'valuations', 'funding', 'regulatory', 'conflicts']),
+    );
+    const states = await Promise.all(deals.map(async (deal) => (await t.request('GET', `/deals/${deal}`, { key: t.keys.reader })).body));
+    // back to one document per deal (the schema before the items), then split again
+    await dataSource.undoLastMigration();
+    const whole: { state: { offers: unknown[]; conflicts: unknown[] } }[] = await dataSource.query(
+      'select state from deal_states order by opened_position',
+    );
+    expect(whole.map((row) => [row.state.offers, row.state.conflicts])).toEqual(states.map((state) => [state.offers, state.conflicts]));
+    await dataSource.runMigrations();
+    expect(await dump(dataSource)).toEqual(before);
   });
 
   it('keeps the appends made while it runs', async () => {

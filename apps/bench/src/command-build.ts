@@ -67,8 +67,6 @@ export interface BuildOptions {
   mode: 'auto' | 'commands' | 'batches';
   /** Seconds at `concurrency` in flight before trying one at a time (0: never). */
   probeSeconds: number;
-  /** Called once before the first batch. */
-  beforeBatches?: () => void;
   log: (line: string) => void;
 }
 
@@ -232,7 +230,6 @@ export async function buildBigDeal(
   // ---------------------------------------------------------------- batches of decided events
   if (report.events < options.target) {
     report.mode = options.mode === 'batches' ? 'batches' : 'commands+batches';
-    options.beforeBatches?.();
     const batchStarted = performance.now();
     const streamId = dealStreamId(dealId);
     const snapshots = await store.loadSnapshots<DealHeader>(streamId, [DEAL_SNAPSHOT]);

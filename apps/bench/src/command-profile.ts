@@ -27,11 +27,13 @@ export function labelOf(sql: string): string {
   const s = sql.replace(/\s+/g, ' ').trim().toLowerCase();
   if (s.includes('es_append(')) return 'es_append';
   if (s.includes('pg_advisory_xact_lock_shared')) return 'projection lock';
-  if (s.startsWith('select state, opened_position')) return 'deal_states read';
+  if (s.startsWith('select head, opened_position')) return 'deal_states read';
   if (s.startsWith('select record from deal_claims where claim_id')) return 'deal_claims read (named, cache hit)';
   if (s.startsWith('select record from deal_claims')) return 'deal_claims read (working set, cache miss)';
   if (s.startsWith('insert into deal_states')) return 'deal_states write';
   if (s.startsWith('insert into deal_claims')) return 'deal_claims write';
+  if (s.startsWith('insert into deal_state_items')) return 'deal_state_items write';
+  if (s.startsWith('delete from deal_state_items')) return 'deal_state_items delete';
   if (s.startsWith('insert into deal_timeline')) return 'deal_timeline write';
   if (s.startsWith('insert into es_snapshots')) return 'es_snapshots write';
   if (s.includes('from es_snapshots')) return 'es_snapshots read';
@@ -47,6 +49,8 @@ const PROJECTION_LABELS = new Set([
   'deal_claims read (working set, cache miss)',
   'deal_states write',
   'deal_claims write',
+  'deal_state_items write',
+  'deal_state_items delete',
   'deal_timeline write',
 ]);
 

@@ -22,8 +22,6 @@
  *   BENCH_WARMUP            warm-up rounds (default 30)
  *   BENCH_PROFILE_N         rounds timed part by part (default 20)
  *   BENCH_COLD_N            rounds with the working-set cache missing (default 50; 0: skip)
- *   BENCH_LONG_N            rounds with the big deal's cache entry holding all its claims,
- *                           as in a process that touched them all (default 30; 0: skip)
  *   BENCH_BUILD             auto | commands | batches (default auto)
  *   BENCH_BUILD_BUDGET      seconds the build may take on the command path (default 360)
  *   BENCH_CONCURRENCY       commands in flight while building (default 4)
@@ -48,10 +46,7 @@ import {
   DealProjector,
   DealStateProjection,
   decide,
-  diffDealStates,
-  fromStoredRecord,
-  isRelevant,
-  type StoredClaimRecord,
+  IncrementalDealState,
   GiveVerdictCommand,
   OpenDealCommand,
   RecordClaimCommand,
@@ -63,7 +58,6 @@ import {
 } from '@app/newsroom';
 import { loadConfig } from '@app/platform';
 import type { ClaimRecord } from '@app/newsroom/domain/claim.record';
-import { deriveDealState } from '@app/newsroom/domain/deal.derivation';
 import { createApp } from '../../api/src/app.factory';
 import { buildBigDeal, type Actors, type BuildReport } from './command-build';
 import { phasesOf, Profiler, type ExplainedStatement } from './command-profile';
@@ -74,7 +68,6 @@ const N = int('BENCH_N', 300, 1);
 const WARMUP = int('BENCH_WARMUP', 30, 0);
 const PROFILE_N = int('BENCH_PROFILE_N', 20, 1);
 const COLD_N = int('BENCH_COLD_N', 50, 0);
-const LONG_N = int('BENCH_LONG_N', 30, 0);
 const CONCURRENCY = int('BENCH_CONCURRENCY', 4, 1);
 const BATCH = int('BENCH_BATCH', 200, 1);
 const BUILD_BUDGET = int('BENCH_BUILD_BUDGET', 360, 1);
@@ -238,15 +231,8 @@ async function main(): Promise<void> {
 
     log(`building the big deal: ${EVENTS.toLocaleString('en-US')} events (mode ${BUILD_MODE}, ${CONCURRENCY} commands in flight, budget ${BUILD_BUDGET} s)`);
     const teller = new StoryTeller(20241122, { ...DEFAULT_MIX, statusShare: STATUS_SHARE });
-    // The projection's working-set cache keeps every claim an append touched, so with it
-    // each batched event would derive over all the claims written so far (quadratic build).
-    // Batches run with it missing; the command path before them ran with it as it is.
     const holder = projection as unknown as { cache: WorkingSetCache };
-    const keptCache = holder.cache;
     const build = await buildBigDeal(bus, store, bigDealId, teller, actors, {
-      beforeBatches: () => {
-        holder.cache = new WorkingSetCache(0);
-      },
       target: EVENTS,
       concurrency: CONCURRENCY,
       probeSeconds: PROBE_SECONDS,
@@ -254,8 +240,6 @@ async function main(): Promise<void> {
       budgetSeconds: BUILD_BUDGET,
       mode: BUILD_MODE,
       log,
-    }).finally(() => {
-      holder.cache = keptCache;
     });
     const [check]: { version: string }[] = await dataSource.query('select version from es_streams where stream_id = $1', [`deal-${bigDealId}`]);
     if (Number(check.version) !== EVENTS) throw new Error(`the big deal has ${check.version} events, expected ${EVENTS}`);
@@ -263,7 +247,7 @@ async function main(): Promise<void> {
     await dataSource.query('vacuum analyze').catch(() => undefined);
 
     // ---------------------------------------------------------------- small deals, one per round
-    const rounds = WARMUP + N + PROFILE_N + 1 + (COLD_N > 0 ? COLD_N + 5 : 0) + LONG_N;
+    const rounds = WARMUP + N + PROFILE_N + 1 + (COLD_N > 0 ? COLD_N + 5 : 0);
     log(`opening ${rounds} small deals of 5 events each`);
     const smallDeals = await openSmallDeals(bus, actors, rounds);
     await dataSource.query('vacuum analyze').catch(() => undefined);
@@ -328,7 +312,6 @@ async function main(): Promise<void> {
 
     // what the projection's cache holds now, before the cold pass replaces it
     const cacheSizes = cachedWorkingSets(projection, bigDealId, smallDeals[next - 1]);
-    const cachedBigRecords = cacheEntriesOf(projection)?.get(bigDealId)?.records;
 
     // ---------------------------------------------------------------- the working-set cache missing
     let cold: { big: Stats; small: Stats } | null = null;
@@ -348,28 +331,9 @@ async function main(): Promise<void> {
       }
     }
 
-    // ---------------------------------------------------------------- a long-lived process
-    // An API process that wrote (or touched) every claim of the deal holds all of them in
-    // its cache entry: the cache keeps each record an append touched. Put the process in
-    // that state directly and measure again.
-    let longLived: { big: Stats; small: Stats; records: number } | null = null;
-    let allBigRecords: Map<string, ClaimRecord> | undefined;
-    if (LONG_N > 0) {
-      allBigRecords = await allRecordsOf(dataSource, bigDealId);
-      const [row]: { last_position: string }[] = await dataSource.query('select last_position from deal_states where deal_id = $1', [bigDealId]);
-      holder.cache.set(bigDealId, Number(row.last_position), new Map(allBigRecords));
-      log(`measuring ${LONG_N} rounds with the big deal's cache entry holding all its ${allBigRecords.size.toLocaleString('en-US')} claims (a process that touched them all)`);
-      const samples = await measure(LONG_N, 'long-lived');
-      longLived = {
-        big: stats(samples.filter((s) => s.side === 'big').map((s) => s.ms)),
-        small: stats(samples.filter((s) => s.side === 'small').map((s) => s.ms)),
-        records: allBigRecords.size,
-      };
-    }
-
     // ---------------------------------------------------------------- sizes and the pure parts
     const sizes = await sizesOf(dataSource, bigDealId, smallDeals[0]);
-    const pure = await pureTimings(dataSource, bigDealId, smallDeals[0], actors.editor, cachedBigRecords, allBigRecords);
+    const pure = await pureTimings(dataSource, bigDealId, smallDeals[0], actors.editor);
 
     // ---------------------------------------------------------------- report
     const ratio = { p50: big.p50 / small.p50, p90: big.p90 / small.p90, p99: big.p99 / small.p99, mean: big.mean / small.mean };
@@ -398,19 +362,13 @@ async function main(): Promise<void> {
     out('EXPLAIN ANALYZE of the statements of one statement claim (execution ms, big / small):');
     for (const line of explainSummary(explained)) out(`  ${line}`);
     out('');
-    if (longLived) {
-      out(
-        `cache entry holding all ${longLived.records.toLocaleString('en-US')} claims of the big deal (${LONG_N} rounds): big p50 ${ms(longLived.big.p50)} / mean ${ms(longLived.big.mean)} ms, ` +
-          `small p50 ${ms(longLived.small.p50)} / mean ${ms(longLived.small.mean)} ms, ratio p50 ${(longLived.big.p50 / longLived.small.p50).toFixed(2)}`,
-      );
-    }
     out('');
     out(`pure parts, no database (mean ms of ${PURE_RUNS} runs): decide a RecordClaim (2,000 runs): big ${pure.decide.big.toFixed(3)}, small ${pure.decide.small.toFixed(3)}`);
-    out(`projector for one ClaimRecorded, by working set:  ${'records'.padStart(8)} ${'copy'.padStart(7)} ${'filter'.padStart(7)} ${'derive'.padStart(7)} ${'diff'.padStart(7)} ${'apply+rows'.padStart(10)}`);
+    out(`projector for one ClaimRecorded, by working set:  ${'records'.padStart(8)} ${'resume'.padStart(8)} ${'apply+rows'.padStart(10)}`);
     for (const [name, t] of Object.entries(pure.project)) {
-      out(`  ${name.padEnd(47)} ${String(t.records).padStart(8)} ${t.copy.toFixed(3).padStart(7)} ${t.filter.toFixed(3).padStart(7)} ${t.derive.toFixed(3).padStart(7)} ${t.diff.toFixed(3).padStart(7)} ${t.full.toFixed(3).padStart(10)}`);
+      out(`  ${name.padEnd(47)} ${String(t.records).padStart(8)} ${t.resume.toFixed(3).padStart(8)} ${t.apply.toFixed(3).padStart(10)}`);
     }
-    out(`sizes, big / small: deal_states.state ${sizes.state.big} / ${sizes.state.small} B stored (${sizes.stateText.big} / ${sizes.stateText.small} B of JSON), ` +
+    out(`sizes, big / small: deal_states.head ${sizes.head.big} / ${sizes.head.small} B stored, state items ${sizes.items.big} / ${sizes.items.small}, ` +
       `claims ${sizes.claims.big} / ${sizes.claims.small} (relevant ${sizes.relevant.big} / ${sizes.relevant.small}), ` +
       `deal_states write ${writeBytes.big.get('deal_states write') ?? 0} / ${writeBytes.small.get('deal_states write') ?? 0} B of parameters; ` +
       `working-set cache entry ${cacheSizes.big ?? '-'} / ${cacheSizes.small ?? '-'} records`);
@@ -451,7 +409,6 @@ async function main(): Promise<void> {
         explainMs: Object.fromEntries(
           (['big', 'small'] as Side[]).map((side) => [side, Object.fromEntries(explained[side].map((e) => [e.label, e.executionMs]))]),
         ),
-        longLived: longLived ? { n: LONG_N, records: longLived.records, bigMs: rounded(longLived.big), smallMs: rounded(longLived.small), ratioP50: r3(longLived.big.p50 / longLived.small.p50) } : null,
         sizes: { ...sizes, cacheEntries: cacheSizes },
         pureMs: pure,
       }),
@@ -541,8 +498,8 @@ function explainSummary(explained: Record<Side, ExplainedStatement[]>): string[]
 
 async function sizesOf(dataSource: DataSource, big: string, small: string) {
   const query = async (dealId: string) => {
-    const [row]: { state: number; text: number; claims: string; relevant: string }[] = await dataSource.query(
-      `select pg_column_size(state) as state, length(state::text) as text,
+    const [row]: { head: number; items: string; claims: string; relevant: string }[] = await dataSource.query(
+      `select pg_column_size(head) as head, (select count(*) from deal_state_items where deal_id = $1) as items,
               (select count(*) from deal_claims where deal_id = $1) as claims,
               (select count(*) from deal_claims where deal_id = $1 and relevant) as relevant
          from deal_states where deal_id = $1`,
@@ -552,14 +509,14 @@ async function sizesOf(dataSource: DataSource, big: string, small: string) {
   };
   const [b, s] = [await query(big), await query(small)];
   return {
-    state: { big: b.state, small: s.state },
-    stateText: { big: b.text, small: s.text },
+    head: { big: b.head, small: s.head },
+    items: { big: Number(b.items), small: Number(s.items) },
     claims: { big: Number(b.claims), small: Number(s.claims) },
     relevant: { big: Number(b.relevant), small: Number(s.relevant) },
   };
 }
 
-type CacheEntries = Map<string, { lastPosition: number; records: Map<string, unknown> }>;
+type CacheEntries = Map<string, { lastPosition: number; state: IncrementalDealState }>;
 
 function cacheEntriesOf(projection: DealStateProjection): CacheEntries | undefined {
   const cache = (projection as unknown as { cache?: { entries?: CacheEntries } }).cache;
@@ -569,38 +526,21 @@ function cacheEntriesOf(projection: DealStateProjection): CacheEntries | undefin
 /** How many claim records the projection's cache holds for each deal (private state, read for the report). */
 function cachedWorkingSets(projection: DealStateProjection, big: string, small: string): { big: number | null; small: number | null } {
   const entries = cacheEntriesOf(projection);
-  return { big: entries?.get(big)?.records.size ?? null, small: entries?.get(small)?.records.size ?? null };
+  return { big: entries?.get(big)?.state.size ?? null, small: entries?.get(small)?.state.size ?? null };
 }
 
 const PURE_RUNS = 30;
 
-/** Every claim record of a deal, as the projection stores them. */
-async function allRecordsOf(dataSource: DataSource, dealId: string): Promise<Map<string, ClaimRecord>> {
-  const rows: { record: StoredClaimRecord }[] = await dataSource.query('select record from deal_claims where deal_id = $1', [dealId]);
-  return new Map(rows.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
-}
-
 interface ProjectTimes {
   records: number;
-  /** new Map(records), as the cache hands out a copy */
-  copy: number;
-  /** picking the relevant records (and denial targets) out of the working set */
-  filter: number;
-  derive: number;
-  diff: number;
-  /** DealProjector: apply + rows, the whole of it */
-  full: number;
+  /** the projector's state resumed from the working set, as on a cache miss */
+  resume: number;
+  /** DealProjector: apply + rows on a resumed state, as on a cache hit */
+  apply: number;
 }
 
 /** decide and the projector alone, on each deal's real state, without the database. */
-async function pureTimings(
-  dataSource: DataSource,
-  big: string,
-  small: string,
-  editor: CommandContext,
-  cachedBig?: Map<string, unknown>,
-  allBig?: Map<string, ClaimRecord>,
-) {
+async function pureTimings(dataSource: DataSource, big: string, small: string, editor: CommandContext) {
   const tables = new DealProjectionTables();
   const time = (fn: () => void, runs = PURE_RUNS): number => {
     for (let i = 0; i < Math.min(runs, 10); i++) fn();
@@ -617,52 +557,38 @@ async function pureTimings(
     const state: DealDecisionState = { deal: await headerOf(dealId), claims: {} };
     return time(() => decide({ type: 'RecordClaim', claimId: randomUUID(), ...body }, state, { actorId: editor.actor.keyId }), 2_000);
   };
-  const claimId = randomUUID();
-  const projectOn = async (dealId: string, given?: Map<string, ClaimRecord>): Promise<ProjectTimes> => {
-    const loaded = await dataSource.transaction((manager) => tables.loadWorkingSet(manager, dealId, [claimId]));
-    if (!loaded.deal) throw new Error(`no deal row for ${dealId}`);
+  const projectOn = async (dealId: string): Promise<ProjectTimes> => {
+    const loaded = await dataSource.transaction((manager) => tables.loadWorkingSet(manager, dealId, []));
+    if (!loaded.deal || !loaded.state) throw new Error(`no deal row for ${dealId}`);
     const deal = loaded.deal;
-    const records = given ?? loaded.records;
-    const event = {
-      type: 'ClaimRecorded',
-      data: { claimId, dealId, kind: body.kind, statement: body.statement, occurredAt: body.occurredAt, sources: body.sources, recordedBy: editor.actor.keyId },
-      position: deal.lastPosition + 1_000_000,
-      version: deal.version + 1,
-      recordedAt: new Date().toISOString(),
-    } as unknown as RecordedDealEvent;
-    const relevantOf = (all: Map<string, ClaimRecord>) => {
-      const input = new Map<string, ClaimRecord>();
-      for (const record of all.values()) {
-        if (!isRelevant(record)) continue;
-        input.set(record.claimId, record);
-        if (record.kind === 'denial' && record.contradicts !== null) {
-          const target = all.get(record.contradicts);
-          if (target) input.set(target.claimId, target);
-        }
-      }
-      return input;
+    const state = loaded.state;
+    const records = state.size;
+    const held = (id: string) => state.record(id);
+    const all = (await dataSource.query('select claim_id from deal_claims where deal_id = $1 and relevant', [dealId])) as { claim_id: string }[];
+    let version = deal.version;
+    const event = (): RecordedDealEvent => {
+      version++;
+      return {
+        type: 'ClaimRecorded',
+        data: { claimId: randomUUID(), dealId, kind: body.kind, statement: body.statement, occurredAt: body.occurredAt, sources: body.sources, recordedBy: editor.actor.keyId },
+        position: deal.lastPosition + version,
+        version,
+        recordedAt: new Date().toISOString(),
+      } as unknown as RecordedDealEvent;
     };
-    const input = relevantOf(records);
-    const meta = { version: event.version, lastRecordedAt: event.recordedAt, asOf: { validAt: null, knownAt: null } };
-    const after = deriveDealState(deal.header, input.values(), meta);
     return {
-      records: records.size,
-      copy: time(() => new Map(records)),
-      filter: time(() => relevantOf(records)),
-      derive: time(() => deriveDealState(deal.header, input.values(), meta)),
-      diff: time(() => diffDealStates(deal.state, after)),
-      full: time(() => {
-        const projector = new DealProjector(deal, new Map(records));
-        projector.apply(event);
+      records,
+      resume: time(() => IncrementalDealState.of(deal.header, all.map(({ claim_id }) => held(claim_id) as ClaimRecord))),
+      apply: time(() => {
+        const projector = new DealProjector(deal, state);
+        projector.apply(event());
         projector.rows();
       }),
     };
   };
   const project: Record<string, ProjectTimes> = {};
   project['small deal'] = await projectOn(small);
-  project['big deal, as a cache miss loads it'] = await projectOn(big);
-  if (cachedBig) project['big deal, the cache entry after the measurement'] = await projectOn(big, cachedBig as Map<string, ClaimRecord>);
-  if (allBig) project['big deal, all its claims (long-lived process)'] = await projectOn(big, allBig);
+  project['big deal'] = await projectOn(big);
   return { decide: { big: await decideOn(big), small: await decideOn(small) }, project };
 }
 

@@ -236,7 +236,7 @@ export function groupConflicts(sorted: readonly ClaimRecord[], reason: Exclude<C
 }
 
 export function conflictKey(conflict: ConflictView): string {
-  return `${conflict.reason}\u0000${conflict.claimIds[0]}\u0000${conflict.claimIds[1]}`;
+  return `${conflict.reason}/${conflict.claimIds[0]}/${conflict.claimIds[1]}`;
 }
 
 // The whole state ------------------------------------------------------------------

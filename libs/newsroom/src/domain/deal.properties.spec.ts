@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { diffDealStates, slotsOfState, slotKey, type Slots } from './deal.derivation';
+import { conflictKey, diffDealStates, slotsOfState, slotKey, type Slots } from './deal.derivation';
 import { decide } from './deal.decider';
 import type { RecordedDealEvent } from './deal.events';
+import type { ConflictView } from './deal.views';
 import { claimViews, foldDeal } from './deal.fold';
 import { evolve, evolveAll, initialDecisionState } from './deal.state';
 import { recordedTimeline, validTimeline } from './deal.timeline';
@@ -32,8 +33,7 @@ function keyOf(change: { field: string; from: unknown; to: unknown }): string {
     case 'valuations':
       return slotKey(change.field, String(item?.['party']).normalize('NFKC').toLowerCase().replace(/\s+/gu, ''));
     case 'conflicts': {
-      const conflict = item as { reason: string; claimIds: [string, string] };
-      return slotKey(change.field, `${conflict.reason}\u0000${conflict.claimIds[0]}\u0000${conflict.claimIds[1]}`);
+      return slotKey(change.field, conflictKey(item as unknown as ConflictView));
     }
     default:
       return slotKey(change.field as never);

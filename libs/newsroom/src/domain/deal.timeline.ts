@@ -100,7 +100,7 @@ export function validTimeline(events: readonly RecordedDealEvent[], cut: DealCut
  */
 export function recordedTimeline(events: readonly RecordedDealEvent[]): TimelineEntry[] {
   const state = new IncrementalDealState();
-  return byPosition(events).map((event) => state.apply(event));
+  return byPosition(events).map((event) => state.apply(event).entry);
 }
 
 type NeighbourReason = Exclude<ConflictReason, 'denial'>;
@@ -158,6 +158,14 @@ class SortedGroups {
     return this.groups.get(key) ?? [];
   }
 
+  remove(key: string | null, record: ClaimRecord): void {
+    if (key === null) return;
+    const group = this.groups.get(key);
+    if (!group) return;
+    removeRecord(group, record);
+    if (group.length === 0) this.groups.delete(key);
+  }
+
   /** Moves a record from group `oldKey` to group `newKey` (null: none). */
   move(oldKey: string | null, newKey: string | null, previous: ClaimRecord | null, next: ClaimRecord): void {
     if (previous !== null && oldKey !== null && oldKey === newKey) {
@@ -200,13 +208,32 @@ function membershipOf(claim: ClaimRecord | undefined): Membership {
   };
 }
 
+/** What one event did: its timeline entry, and every slot it may have touched, as they are after it. */
+export interface AppliedEvent {
+  readonly entry: TimelineEntry;
+  /**
+   * The slots read around the event, after it: the scalars, the claim's own
+   * items, its party's valuation, and the conflicts around it (a claim whose
+   * 2.3 place moved has all its items here even when their values did not
+   * change). Empty for an event about a claim this state does not hold.
+   */
+  readonly touched: Slots;
+  /** Slots that held something before the event and are empty after it. */
+  readonly emptied: readonly string[];
+}
+
 /**
  * The deal state kept as sorted structures, so that applying one event only
  * recomputes the slots (see `slotsOfState`) that event can change: the
  * scalars, the claim's own items, its party's valuation, and the conflicts
  * around its old and new places in its groups.
+ *
+ * It may hold only part of a deal's claims (a working set): those that can set
+ * something, plus those the next events touch and the claims their denials
+ * contradict. Claims that set nothing can be left out or forgotten without
+ * changing what it derives.
  */
-class IncrementalDealState {
+export class IncrementalDealState {
   private header: DealHeader | null = null;
   private readonly claims = new Map<string, ClaimRecord>();
   private readonly statusClaims: ClaimRecord[] = [];
@@ -217,11 +244,65 @@ class IncrementalDealState {
   /** Denial ids by the claim they contradict (whether counting or not). */
   private readonly denialsByTarget = new Map<string, Set<string>>();
 
-  apply(event: RecordedDealEvent): TimelineEntry {
+  /** A state resumed from a deal's header and (part of) its claim records. */
+  static of(header: DealHeader, records: Iterable<ClaimRecord>): IncrementalDealState {
+    const state = new IncrementalDealState();
+    state.header = header;
+    for (const record of records) state.add(record);
+    return state;
+  }
+
+  get dealHeader(): DealHeader | null {
+    return this.header;
+  }
+
+  /** How many claims it holds. */
+  get size(): number {
+    return this.claims.size;
+  }
+
+  record(claimId: string): ClaimRecord | undefined {
+    return this.claims.get(claimId);
+  }
+
+  /** Takes in a claim it did not hold, as it stands (no change is derived). */
+  add(record: ClaimRecord): void {
+    if (this.claims.has(record.claimId)) return;
+    const is = membershipOf(record);
+    moveRecord(this.statusClaims, null, is.status ? record : null);
+    moveRecord(this.priceClaims, null, is.price ? record : null);
+    if (is.valuationKey !== null) this.valuationGroups.move(null, is.valuationKey, null, record);
+    if (is.amountKey !== null) this.amountGroups.move(null, is.amountKey, null, record);
+    if (is.statusKey !== null) this.statusGroups.move(null, is.statusKey, null, record);
+    this.claims.set(record.claimId, record);
+    this.indexDenial(undefined, record);
+  }
+
+  /** Drops a claim from the working set (the caller knows it sets nothing now). */
+  forget(claimId: string): void {
+    const record = this.claims.get(claimId);
+    if (record === undefined) return;
+    const was = membershipOf(record);
+    moveRecord(this.statusClaims, was.status ? record : null, null);
+    moveRecord(this.priceClaims, was.price ? record : null, null);
+    this.valuationGroups.remove(was.valuationKey, record);
+    this.amountGroups.remove(was.amountKey, record);
+    this.statusGroups.remove(was.statusKey, record);
+    this.claims.delete(claimId);
+    if (record.contradicts !== null) this.denialsByTarget.get(record.contradicts)?.delete(claimId);
+  }
+
+  /** Whether a claim the state holds is named as contradicted by a denial it holds. */
+  isDenialTarget(claimId: string): boolean {
+    return (this.denialsByTarget.get(claimId)?.size ?? 0) > 0;
+  }
+
+  apply(event: RecordedDealEvent): AppliedEvent {
     if (event.type === 'DealOpened') {
       const before = this.headerSlots();
       this.header = dealHeaderOf(event);
-      return entry(event, null, diffSlots(before, this.headerSlots()));
+      const after = this.headerSlots();
+      return { entry: entry(event, null, diffSlots(before, after)), touched: after, emptied: [] };
     }
     const previous = this.claims.get(event.data.claimId);
     const next =
@@ -230,8 +311,9 @@ class IncrementalDealState {
         : previous === undefined
           ? undefined
           : nextClaimRecord(previous, event);
-    if (next === undefined) return entry(event, null, []);
-    return entry(event, next, this.replace(previous, next));
+    if (next === undefined) return { entry: entry(event, null, []), touched: new Map(), emptied: [] };
+    const [changes, touched, emptied] = this.replace(previous, next);
+    return { entry: entry(event, next, changes), touched, emptied };
   }
 
   private headerSlots(): Slots {
@@ -242,8 +324,8 @@ class IncrementalDealState {
     ]);
   }
 
-  /** Swaps a claim's record and returns what that changed. */
-  private replace(previous: ClaimRecord | undefined, next: ClaimRecord): StateChange[] {
+  /** Swaps a claim's record and returns what that changed, and the slots it read after. */
+  private replace(previous: ClaimRecord | undefined, next: ClaimRecord): [StateChange[], Slots, string[]] {
     const was = membershipOf(previous);
     const is = membershipOf(next);
     const valuationKeys = distinct(was.valuationKey, is.valuationKey);
@@ -264,7 +346,9 @@ class IncrementalDealState {
     this.indexDenial(previous, next);
 
     const after = this.slots(next, valuationKeys, amountWindows, statusWindows, denialPairs);
-    return diffSlots(before, after);
+    const emptied: string[] = [];
+    for (const key of before.keys()) if ((after.get(key) ?? null) === null) emptied.push(key);
+    return [diffSlots(before, after), after, emptied];
   }
 
   /**

@@ -185,7 +185,7 @@ export class DealProjectionRebuilder {
       const flush = (): void => {
         if (current === null) return;
         const rows = current.projector.rows();
-        pending.add(this.next.copyData(rows.deal ? [rows.deal] : [], rows.claims, rows.timeline), current.events);
+        pending.add(this.next.copyData(rows), current.events);
         current = null;
       };
       const write = async (batch: Pending): Promise<void> => {
@@ -211,7 +211,7 @@ export class DealProjectionRebuilder {
           const row = rows[i] as EventRow;
           if (current === null || current.streamId !== row.stream_id) {
             flush();
-            current = { streamId: row.stream_id, projector: new DealProjector(null, new Map()), events: 0 };
+            current = { streamId: row.stream_id, projector: new DealProjector(null, null), events: 0 };
           }
           current.projector.apply(this.toRecorded(row));
           current.events++;

@@ -2,14 +2,15 @@ import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '@app/event-store';
 import type { ClaimRecord } from '../domain/claim.record';
 import type { RecordedDealEvent } from '../domain/deal.events';
-import type { DealStateView } from '../domain/deal.views';
-import { ClaimRow, DealRow, fromStoredRecord, StoredClaimRecord, TimelineRow } from './deal-projector';
+import type { DealStateHead } from '../domain/deal.items';
+import { IncrementalDealState } from '../domain/deal.timeline';
+import { DealRow, fromStoredRecord, isRelevant, ProjectionRows, StoredClaimRecord } from './deal-projector';
 import { partyKey } from '../domain/claim.record';
 
 /** Inline projections hold it shared; a rebuild takes it exclusively to swap tables. */
 export const PROJECTION_LOCK = 73_410_001;
 
-export const PROJECTION_TABLES = ['deal_states', 'deal_claims', 'deal_timeline'] as const;
+export const PROJECTION_TABLES = ['deal_states', 'deal_state_items', 'deal_claims', 'deal_timeline'] as const;
 
 export function toRecordedEvent(event: StoredEvent): RecordedDealEvent {
   return {
@@ -22,22 +23,63 @@ export function toRecordedEvent(event: StoredEvent): RecordedDealEvent {
 }
 
 interface DealStateRow {
-  state: DealStateView;
+  head: DealStateHead;
   opened_position: string;
   last_position: string;
   last_recorded_at: Date;
 }
 
+const DEAL_ROW_COLUMNS = 'head, opened_position, last_position, last_recorded_at';
+
 function dealRowOf(dealId: string, row: DealStateRow): DealRow {
   return {
     dealId,
-    version: row.state.version,
-    header: { dealId, title: row.state.title, kind: row.state.kind, parties: row.state.parties },
-    state: row.state,
+    version: row.head.version,
+    header: { dealId, title: row.head.title, kind: row.head.kind, parties: row.head.parties },
+    head: row.head,
     openedPosition: Number(row.opened_position),
     lastPosition: Number(row.last_position),
     lastRecordedAt: row.last_recorded_at.toISOString(),
   };
+}
+
+/** What the projector resumes from: the deal's row and its working set (null for a deal not projected yet). */
+export interface WorkingSet {
+  deal: DealRow | null;
+  state: IncrementalDealState | null;
+}
+
+/**
+ * The working sets of recently written deals, so the next append to a deal does
+ * not load its claims again. An entry is taken out when used and put back
+ * after a write, and is used only when the deal row still ends at the
+ * position it was cached for (positions are never reused, so a rolled back
+ * append or another process's write makes it miss, never lie).
+ */
+export class WorkingSetCache {
+  private readonly entries = new Map<string, { lastPosition: number; state: IncrementalDealState }>();
+
+  constructor(private readonly capacity: number) {}
+
+  take(dealId: string, lastPosition: number): IncrementalDealState | undefined {
+    const entry = this.entries.get(dealId);
+    this.entries.delete(dealId);
+    return entry && entry.lastPosition === lastPosition ? entry.state : undefined;
+  }
+
+  /**
+   * Keeps a deal's working set for its next append, less the touched claims
+   * that set nothing now (and that no held denial contradicts): the cached
+   * set stays the size of the state, not of the deal's history.
+   */
+  put(dealId: string, lastPosition: number, state: IncrementalDealState, touched: Iterable<string>): void {
+    for (const claimId of touched) {
+      const record = state.record(claimId);
+      if (record !== undefined && !isRelevant(record) && !state.isDenialTarget(claimId)) state.forget(claimId);
+    }
+    this.entries.set(dealId, { lastPosition, state });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  }
 }
 
 /**
@@ -46,11 +88,13 @@ function dealRowOf(dealId: string, row: DealStateRow): DealRow {
  */
 export class DealProjectionTables {
   readonly states: string;
+  readonly items: string;
   readonly claims: string;
   readonly timeline: string;
 
   constructor(readonly suffix = '') {
     this.states = `deal_states${suffix}`;
+    this.items = `deal_state_items${suffix}`;
     this.claims = `deal_claims${suffix}`;
     this.timeline = `deal_timeline${suffix}`;
   }
@@ -60,10 +104,10 @@ export class DealProjectionTables {
     manager: EntityManager,
     dealId: string,
     claimIds: string[],
-  ): Promise<{ deal: DealRow | null; records: Map<string, ClaimRecord> }> {
+  ): Promise<WorkingSet> {
     const [deals, claims]: [DealStateRow[], { record: StoredClaimRecord }[]] = await Promise.all([
       manager.query(
-        `select state, opened_position, last_position, last_recorded_at from ${this.states} where deal_id = $1`,
+        `select ${DEAL_ROW_COLUMNS} from ${this.states} where deal_id = $1`,
         [dealId],
       ),
       manager.query(
@@ -76,8 +120,10 @@ export class DealProjectionTables {
       ),
     ]);
     const records = new Map(claims.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
-    await this.loadDenialTargets(manager, records);
-    return { deal: deals[0] ? dealRowOf(dealId, deals[0]) : null, records };
+    await this.loadDenialTargets(manager, records, (id) => records.has(id));
+    if (!deals[0]) return { deal: null, state: null };
+    const deal = dealRowOf(dealId, deals[0]);
+    return { deal, state: IncrementalDealState.of(deal.header, records.values()) };
   }
 
   /**
@@ -88,35 +134,33 @@ export class DealProjectionTables {
     manager: EntityManager,
     dealId: string,
     claimIds: string[],
-    cache: { get(dealId: string, lastPosition: number): Map<string, ClaimRecord> | undefined },
-  ): Promise<{ deal: DealRow | null; records: Map<string, ClaimRecord> } | undefined> {
-    const rows: DealStateRow[] = await manager.query(
-      `select state, opened_position, last_position, last_recorded_at from ${this.states} where deal_id = $1`,
-      [dealId],
-    );
+    cache: WorkingSetCache,
+  ): Promise<WorkingSet | undefined> {
+    const rows: DealStateRow[] = await manager.query(`select ${DEAL_ROW_COLUMNS} from ${this.states} where deal_id = $1`, [dealId]);
     if (rows.length === 0) return undefined;
-    const records = cache.get(dealId, Number(rows[0].last_position));
-    if (!records) return undefined;
-    const missing = claimIds.filter((id) => !records.has(id));
+    const state = cache.take(dealId, Number(rows[0].last_position));
+    if (!state) return undefined;
+    const missing = claimIds.filter((id) => state.record(id) === undefined);
     if (missing.length > 0) {
       const found: { record: StoredClaimRecord }[] = await manager.query(
         `select record from ${this.claims} where claim_id = any($1::uuid[])`,
         [missing],
       );
-      for (const { record } of found) records.set(record.claimId, fromStoredRecord(record));
+      const records = new Map(found.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
+      await this.loadDenialTargets(manager, records, (id) => records.has(id) || state.record(id) !== undefined);
+      for (const record of records.values()) state.add(record);
     }
-    await this.loadDenialTargets(manager, records);
-    return { deal: dealRowOf(dealId, rows[0]), records };
+    return { deal: dealRowOf(dealId, rows[0]), state };
   }
 
   /**
    * A denial in the working set that does not count today may count after the
    * next event (a new verdict), and then the claim it contradicts must be there.
    */
-  private async loadDenialTargets(manager: EntityManager, records: Map<string, ClaimRecord>): Promise<void> {
+  private async loadDenialTargets(manager: EntityManager, records: Map<string, ClaimRecord>, held: (claimId: string) => boolean): Promise<void> {
     const missing = new Set<string>();
     for (const record of records.values()) {
-      if (record.kind === 'denial' && record.contradicts !== null && !records.has(record.contradicts)) missing.add(record.contradicts);
+      if (record.kind === 'denial' && record.contradicts !== null && !held(record.contradicts)) missing.add(record.contradicts);
     }
     if (missing.size === 0) return;
     const found: { record: StoredClaimRecord }[] = await manager.query(
@@ -126,26 +170,26 @@ export class DealProjectionTables {
     for (const { record } of found) records.set(record.claimId, fromStoredRecord(record));
   }
 
-  async write(manager: EntityManager, deals: DealRow[], claims: ClaimRow[], timeline: TimelineRow[]): Promise<void> {
+  async write(manager: EntityManager, { deals, claims, timeline, items, removedItems }: ProjectionRows): Promise<void> {
     if (deals.length > 0) {
       await manager.query(
-        `insert into ${this.states} (deal_id, version, title, kind, status, party_keys, state, opened_position, last_position, last_recorded_at)
-         select deal_id, version, title, kind, status, party_keys, state, opened_position, last_position, last_recorded_at
+        `insert into ${this.states} (deal_id, version, title, kind, status, party_keys, head, opened_position, last_position, last_recorded_at)
+         select deal_id, version, title, kind, status, party_keys, head, opened_position, last_position, last_recorded_at
            from jsonb_to_recordset($1::jsonb) as r(deal_id uuid, version integer, title text, kind text, status text,
-                party_keys text[], state jsonb, opened_position bigint, last_position bigint, last_recorded_at timestamptz)
+                party_keys text[], head jsonb, opened_position bigint, last_position bigint, last_recorded_at timestamptz)
          on conflict (deal_id) do update set version = excluded.version, title = excluded.title, kind = excluded.kind,
-           status = excluded.status, party_keys = excluded.party_keys, state = excluded.state,
+           status = excluded.status, party_keys = excluded.party_keys, head = excluded.head,
            last_position = excluded.last_position, last_recorded_at = excluded.last_recorded_at`,
         [
           JSON.stringify(
             deals.map((d) => ({
               deal_id: d.dealId,
               version: d.version,
-              title: d.state.title,
-              kind: d.state.kind,
-              status: d.state.status,
-              party_keys: d.state.parties.map((p) => partyKey(p.name)),
-              state: d.state,
+              title: d.head.title,
+              kind: d.head.kind,
+              status: d.head.status,
+              party_keys: d.head.parties.map((p) => partyKey(p.name)),
+              head: d.head,
               opened_position: d.openedPosition,
               last_position: d.lastPosition,
               last_recorded_at: d.lastRecordedAt,
@@ -178,6 +222,22 @@ export class DealProjectionTables {
         ],
       );
     }
+    if (removedItems.length > 0) {
+      await manager.query(
+        `delete from ${this.items} i using jsonb_to_recordset($1::jsonb) as r(deal_id uuid, field text, item_key text)
+          where i.deal_id = r.deal_id and i.field = r.field and i.item_key = r.item_key`,
+        [JSON.stringify(removedItems.map((r) => ({ deal_id: r.dealId, field: r.field, item_key: r.key })))],
+      );
+    }
+    if (items.length > 0) {
+      await manager.query(
+        `insert into ${this.items} (deal_id, field, item_key, sort_key, item)
+         select deal_id, field, item_key, sort_key, item
+           from jsonb_to_recordset($1::jsonb) as r(deal_id uuid, field text, item_key text, sort_key text, item jsonb)
+         on conflict (deal_id, field, item_key) do update set sort_key = excluded.sort_key, item = excluded.item`,
+        [JSON.stringify(items.map((i) => ({ deal_id: i.dealId, field: i.field, item_key: i.key, sort_key: i.sortKey, item: i.item })))],
+      );
+    }
     if (timeline.length > 0) {
       await manager.query(
         `insert into ${this.timeline} (deal_id, version, position, entry)
@@ -194,20 +254,21 @@ export class DealProjectionTables {
    * rebuild): no upsert, no JSON document of the whole batch for PostgreSQL
    * to parse before it parses each row's own.
    */
-  copyData(deals: DealRow[], claims: ClaimRow[], timeline: TimelineRow[]): { sql: string; lines: string[] }[] {
+  copyData({ deals, claims, timeline, items, removedItems }: ProjectionRows): { sql: string; lines: string[] }[] {
+    if (removedItems.length > 0) throw new Error('COPY loads new rows only: nothing to remove');
     const copies: { sql: string; lines: string[] }[] = [];
     if (deals.length > 0) {
       copies.push({
-        sql: `copy ${this.states} (deal_id, version, title, kind, status, party_keys, state, opened_position, last_position, last_recorded_at) from stdin`,
+        sql: `copy ${this.states} (deal_id, version, title, kind, status, party_keys, head, opened_position, last_position, last_recorded_at) from stdin`,
         lines: deals.map((d) =>
           [
             d.dealId,
             d.version,
-            copyText(d.state.title),
-            copyText(d.state.kind),
-            copyText(d.state.status),
-            copyArray(d.state.parties.map((p) => partyKey(p.name))),
-            copyJson(d.state),
+            copyText(d.head.title),
+            copyText(d.head.kind),
+            copyText(d.head.status),
+            copyArray(d.head.parties.map((p) => partyKey(p.name))),
+            copyJson(d.head),
             d.openedPosition,
             d.lastPosition,
             d.lastRecordedAt,
@@ -230,6 +291,12 @@ export class DealProjectionTables {
             copyJson(c.record),
           ].join('\t'),
         ),
+      });
+    }
+    if (items.length > 0) {
+      copies.push({
+        sql: `copy ${this.items} (deal_id, field, item_key, sort_key, item) from stdin`,
+        lines: items.map((i) => `${i.dealId}\t${i.field}\t${copyText(i.key)}\t${copyText(i.sortKey)}\t${copyJson(i.item)}`),
       });
     }
     if (timeline.length > 0) {

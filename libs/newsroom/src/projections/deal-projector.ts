@@ -1,9 +1,10 @@
-import { dealHeaderOf, newClaimRecord, nextClaimRecord, replayDeal, type ClaimRecord } from '../domain/claim.record';
-import { deriveDealState, diffDealStates } from '../domain/deal.derivation';
-import { actorOf, type RecordedDealEvent } from '../domain/deal.events';
-import { recordedTimeline } from '../domain/deal.timeline';
+import type { ClaimRecord } from '../domain/claim.record';
+import { SCALAR_SLOTS } from '../domain/deal.derivation';
+import type { RecordedDealEvent } from '../domain/deal.events';
+import { itemSortKey, listSlot, type DealStateHead, type StateItem, type StateListField } from '../domain/deal.items';
+import { IncrementalDealState } from '../domain/deal.timeline';
 import type { DealHeader } from '../domain/deal.state';
-import type { ClaimCounts, DealStateView, TimelineEntry } from '../domain/deal.views';
+import type { ClaimCounts, TimelineEntry } from '../domain/deal.views';
 import { toComparable } from '../domain/money';
 import { outletKey } from '../domain/source';
 
@@ -14,7 +15,8 @@ export interface DealRow {
   dealId: string;
   version: number;
   header: DealHeader;
-  state: DealStateView;
+  /** The state less its lists, which are stored as items. */
+  head: DealStateHead;
   openedPosition: number;
   lastPosition: number;
   lastRecordedAt: string;
@@ -36,6 +38,25 @@ export interface TimelineRow {
   version: number;
   position: number;
   entry: TimelineEntry;
+}
+
+export interface ItemRow extends StateItem {
+  dealId: string;
+}
+
+export interface RemovedItem {
+  dealId: string;
+  field: StateListField;
+  key: string;
+}
+
+/** Rows to write: whole rows to insert or replace, and items to delete. */
+export interface ProjectionRows {
+  deals: DealRow[];
+  claims: ClaimRow[];
+  timeline: TimelineRow[];
+  items: ItemRow[];
+  removedItems: RemovedItem[];
 }
 
 const EMPTY_COUNTS: ClaimCounts = { total: 0, unreviewed: 0, confirmed: 0, disputed: 0, false: 0, unverifiable: 0, retracted: 0 };
@@ -72,150 +93,107 @@ export function claimRowOf(record: ClaimRecord): ClaimRow {
 }
 
 /**
- * The projection of one deal, applied event by event. It holds the deal row,
- * the claim records it was given (the relevant ones, those the events touch,
- * and denial targets: enough to derive the state) and collects the rows to
- * write. The inline projection loads one deal's working set per append; a
- * rebuild keeps every record in memory. Both run this same code.
- *
- * A projector that starts from nothing (no deal row, no records: a new deal,
- * or a rebuild replaying a stream from its first event) does not derive the
- * whole state after every event, which costs O(claims) per event and
- * O(claims^2) per deal: it keeps the events and, when asked for its rows,
- * takes the timeline from the domain's incremental `recordedTimeline` (each
- * entry is the difference of the states before and after its event, as
- * here) and derives the state once. Same rows, either way.
+ * The projection of one deal, applied event by event through the domain's
+ * incremental state: each event costs O(log n) plus what it touches, however
+ * long the deal. It collects the rows to write: the deal's head, the claims
+ * the events touched, their timeline entries, and the state items they put
+ * or removed. The inline projection resumes it from a deal's working set
+ * (cached, or loaded: see `DealProjectionTables`); a rebuild starts it from
+ * nothing at each stream's first event. Both run this same code.
  */
 export class DealProjector {
-  private readonly touched = new Set<string>();
+  private readonly touchedClaims = new Set<string>();
   private readonly timeline: TimelineRow[] = [];
+  /** List slots written, by slot key: the item now there, or null once removed. */
+  private readonly items = new Map<string, StateItem | null>();
   private counts: { -readonly [K in keyof ClaimCounts]: number };
-  /** The events of a projector that started from nothing; null once it started from a deal row. */
-  private readonly replay: RecordedDealEvent[] | null;
-  /** How many of `replay` the rows were last computed from. */
-  private replayed = 0;
+  readonly state: IncrementalDealState;
+  private readonly fresh: boolean;
 
   constructor(
     private deal: DealRow | null,
-    private readonly records: Map<string, ClaimRecord>,
+    state: IncrementalDealState | null,
   ) {
-    this.counts = { ...(deal?.state.claimCounts ?? EMPTY_COUNTS) };
-    this.replay = deal === null && records.size === 0 ? [] : null;
+    this.state = state ?? new IncrementalDealState();
+    this.fresh = deal === null;
+    this.counts = { ...(deal?.head.claimCounts ?? EMPTY_COUNTS) };
+  }
+
+  /** The claims the applied events touched. */
+  get touched(): ReadonlySet<string> {
+    return this.touchedClaims;
   }
 
   apply(event: RecordedDealEvent): void {
-    if (this.replay !== null) {
-      if (this.replay.length === 0 && event.type !== 'DealOpened') {
-        throw new Error(`event ${event.position} of a deal that was never opened`);
-      }
-      this.replay.push(event);
-      return;
+    if (this.deal === null && event.type !== 'DealOpened') {
+      throw new Error(`event ${event.position} of a deal that was never opened`);
     }
-    const before = this.deal?.state ?? null;
-    let header = this.deal?.header ?? null;
-    let claimId: string | null = null;
-    let record: ClaimRecord | undefined;
-    if (event.type === 'DealOpened') {
-      header = dealHeaderOf(event);
-    } else {
-      claimId = event.data.claimId;
-      const previous = this.records.get(claimId);
-      record = event.type === 'ClaimRecorded' ? newClaimRecord(event.data, event) : previous && nextClaimRecord(previous, event);
-      if (record) {
-        if (previous) this.counts[previous.verdict]--;
-        else this.counts.total++;
-        this.counts[record.verdict]++;
-        this.records.set(claimId, record);
-        this.touched.add(claimId);
-      }
+    const claimId = event.type === 'DealOpened' ? null : event.data.claimId;
+    const previous = claimId === null ? undefined : this.state.record(claimId);
+    const { entry, touched, emptied } = this.state.apply(event);
+    const record = claimId === null ? undefined : this.state.record(claimId);
+    if (claimId !== null && record !== undefined && record !== previous) {
+      if (previous) this.counts[previous.verdict]--;
+      else this.counts.total++;
+      this.counts[record.verdict]++;
+      this.touchedClaims.add(claimId);
     }
-    if (header === null) throw new Error(`event ${event.position} of a deal that was never opened`);
-    const state = this.derive(header, event);
+    const header = this.state.dealHeader as DealHeader;
+    const recordOf = (id: string) => this.state.record(id);
+    for (const [slot, item] of touched) {
+      const list = listSlot(slot);
+      if (list !== null && item !== null) this.items.set(slot, { ...list, sortKey: itemSortKey(list.field, list.key, item, recordOf), item });
+    }
+    for (const slot of emptied) if (listSlot(slot) !== null) this.items.set(slot, null);
+
+    const before = this.deal?.head;
+    const scalar = <T>(slot: string, otherwise: T): T => (touched.has(slot) ? (touched.get(slot) as T) : otherwise);
     this.deal = {
       dealId: header.dealId,
       version: event.version,
       header,
-      state,
+      head: {
+        id: header.dealId,
+        title: header.title,
+        kind: header.kind,
+        parties: header.parties,
+        version: event.version,
+        status: scalar(SCALAR_SLOTS.status, before?.status ?? 'unknown'),
+        statusSince: scalar(SCALAR_SLOTS.statusSince, before?.statusSince ?? null),
+        price: scalar(SCALAR_SLOTS.price, before?.price ?? null),
+        claimCounts: { ...this.counts },
+        contested: {
+          status: scalar(SCALAR_SLOTS.contestedStatus, before?.contested.status ?? false),
+          price: scalar(SCALAR_SLOTS.contestedPrice, before?.contested.price ?? false),
+        },
+        lastRecordedAt: event.recordedAt,
+        asOf: { validAt: null, knownAt: null },
+      },
       openedPosition: this.deal?.openedPosition ?? event.position,
       lastPosition: event.position,
       lastRecordedAt: event.recordedAt,
     };
-    this.timeline.push({
-      dealId: header.dealId,
-      version: event.version,
-      position: event.position,
-      entry: {
-        eventType: event.type,
-        recordedAt: event.recordedAt,
-        position: event.position,
-        version: event.version,
-        actorId: actorOf(event),
-        claimId,
-        kind: record?.kind ?? null,
-        occurredAt: record?.occurredAt ?? null,
-        sources: record?.sources ?? [],
-        verdict: record?.verdict ?? null,
-        changes: diffDealStates(before, state),
-      },
-    });
+    this.timeline.push({ dealId: header.dealId, version: event.version, position: event.position, entry });
   }
 
-  /** The rows this projector changed: the deal, its touched claims, new timeline entries. */
-  rows(): { deal: DealRow | null; claims: ClaimRow[]; timeline: TimelineRow[] } {
-    this.catchUpReplay();
-    return {
-      deal: this.deal,
-      claims: [...this.touched].map((id) => claimRowOf(this.records.get(id) as ClaimRecord)),
-      timeline: this.timeline,
-    };
-  }
-
-  /** Projects the kept events of a projector that started from nothing, in one go. */
-  private catchUpReplay(): void {
-    const events = this.replay;
-    if (events === null || events.length === this.replayed) return;
-    this.replayed = events.length;
-    const first = events[0] as RecordedDealEvent;
-    const last = events[events.length - 1] as RecordedDealEvent;
-    const replayed = replayDeal(events, null);
-    const header = replayed.header as NonNullable<typeof replayed.header>;
-    this.counts = { ...EMPTY_COUNTS };
-    for (const [claimId, record] of replayed.claims) {
-      this.counts.total++;
-      this.counts[record.verdict]++;
-      this.records.set(claimId, record);
-      this.touched.add(claimId);
-    }
-    this.deal = {
-      dealId: header.dealId,
-      version: last.version,
-      header,
-      state: this.derive(header, last),
-      openedPosition: first.position,
-      lastPosition: last.position,
-      lastRecordedAt: last.recordedAt,
-    };
-    this.timeline.length = 0;
-    for (const entry of recordedTimeline(events)) {
-      this.timeline.push({ dealId: header.dealId, version: entry.version, position: entry.position, entry });
-    }
-  }
-
-  private derive(header: DealHeader, event: RecordedDealEvent): DealStateView {
-    const input = new Map<string, ClaimRecord>();
-    for (const record of this.records.values()) {
-      if (!isRelevant(record)) continue;
-      input.set(record.claimId, record);
-      if (record.kind === 'denial' && record.contradicts !== null) {
-        const target = this.records.get(record.contradicts);
-        if (target) input.set(target.claimId, target);
+  /** The rows this projector changed. */
+  rows(): ProjectionRows {
+    const deal = this.deal;
+    const items: ItemRow[] = [];
+    const removedItems: RemovedItem[] = [];
+    if (deal !== null) {
+      for (const [slot, item] of this.items) {
+        if (item !== null) items.push({ dealId: deal.dealId, ...item });
+        // a deal projected from its first event has no stored items to remove
+        else if (!this.fresh) removedItems.push({ dealId: deal.dealId, ...(listSlot(slot) as NonNullable<ReturnType<typeof listSlot>>) });
       }
     }
-    const derived = deriveDealState(header, input.values(), {
-      version: event.version,
-      lastRecordedAt: event.recordedAt,
-      asOf: { validAt: null, knownAt: null },
-    });
-    return { ...derived, claimCounts: { ...this.counts } };
+    return {
+      deals: deal ? [deal] : [],
+      claims: [...this.touchedClaims].map((id) => claimRowOf(this.state.record(id) as ClaimRecord)),
+      timeline: this.timeline,
+      items,
+      removedItems,
+    };
   }
 }

@@ -10,6 +10,7 @@ import { parseCut, partyKey } from '../domain/claim.record';
 import { outletKey } from '../domain/source';
 import type { ClaimVerdictState, DealKind, DealStatus, RecordedDealEvent } from '../domain/deal.events';
 import type { ClaimView, DealStateView, TimelineEntry } from '../domain/deal.views';
+import { assembleDealState, type DealStateHead, type PlacedItem, type StateListField } from '../domain/deal.items';
 import { dealStreamId } from '../application/command-context';
 import { fromStoredRecord, StoredClaimRecord } from './deal-projector';
 
@@ -49,6 +50,13 @@ interface FoldRow {
   version: string;
   /** As `Date#toISOString` writes it (both keep milliseconds, truncated). */
   recorded_at: string;
+}
+
+/** A state item as the state query returns it: [field, sortKey, item]. */
+type StoredItem = [StateListField, string, unknown];
+
+function toPlacedItem([field, sortKey, item]: StoredItem): PlacedItem {
+  return { field, sortKey, item };
 }
 
 /** A claim as lists show it: everything but its event history. */
@@ -108,11 +116,13 @@ export class DealReadModel {
    */
   async state(dealId: string, cut: { validAt?: string; knownAt?: string } = {}): Promise<DealStateView> {
     if (cut.validAt === undefined && cut.knownAt === undefined) {
-      const rows: { state: DealStateView }[] = await this.dataSource.query('select state from deal_states where deal_id = $1', [
-        dealId,
-      ]);
+      const rows: { head: DealStateHead; items: StoredItem[] | null }[] = await this.dataSource.query(
+        `select head, (select json_agg(json_build_array(field, sort_key, item)) from deal_state_items i where i.deal_id = s.deal_id) as items
+           from deal_states s where deal_id = $1`,
+        [dealId],
+      );
       if (rows.length === 0) throw new DealNotFoundError(dealId);
-      return rows[0].state;
+      return assembleDealState(rows[0].head, (rows[0].items ?? []).map(toPlacedItem));
     }
     const events = await this.dealEvents(dealId, recordedUpTo(cut));
     if (events.length === 0) throw new DealNotFoundError(dealId);
@@ -234,13 +244,21 @@ export class DealReadModel {
     if (filter.party) add('party_keys @> array[?::text]', partyKey(filter.party));
     if (filter.q) add(`title ilike ? escape '\\'`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     params.push(filter.limit + 1);
-    const rows: { state: DealStateView; opened_position: string }[] = await this.dataSource.query(
-      `select state, opened_position from deal_states where ${where.join(' and ')} order by opened_position limit $${params.length}`,
+    const rows: { deal_id: string; head: DealStateHead; opened_position: string }[] = await this.dataSource.query(
+      `select deal_id, head, opened_position from deal_states where ${where.join(' and ')} order by opened_position limit $${params.length}`,
       params,
     );
     const page = rows.slice(0, filter.limit);
+    const items = new Map<string, PlacedItem[]>(page.map((r) => [r.deal_id, []]));
+    if (page.length > 0) {
+      const found: { deal_id: string; field: StateListField; sort_key: string; item: unknown }[] = await this.dataSource.query(
+        'select deal_id, field, sort_key, item from deal_state_items where deal_id = any($1::uuid[])',
+        [page.map((r) => r.deal_id)],
+      );
+      for (const row of found) items.get(row.deal_id)?.push({ field: row.field, sortKey: row.sort_key, item: row.item });
+    }
     return {
-      items: page.map((r) => r.state),
+      items: page.map((r) => assembleDealState(r.head, items.get(r.deal_id) ?? [])),
       nextCursor: rows.length > filter.limit ? encodeCursor(Number(page[page.length - 1].opened_position)) : null,
     };
   }

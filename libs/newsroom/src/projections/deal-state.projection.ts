@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { InlineProjection, StoredEvent } from '@app/event-store';
 import { ClaimNotFoundError } from '../domain';
-import type { ClaimRecord } from '../domain/claim.record';
 import { dealIdOfStream } from '../application/command-context';
-import { DealProjector, isRelevant } from './deal-projector';
-import { DealProjectionTables, PROJECTION_LOCK, toRecordedEvent } from './deal-projection.tables';
+import { DealProjector } from './deal-projector';
+import { DealProjectionTables, PROJECTION_LOCK, toRecordedEvent, WorkingSetCache } from './deal-projection.tables';
 
 /** Events of these streams feed the deal read models. */
 export const isDealStream = (streamId: string) => streamId.startsWith('deal-');
@@ -56,50 +55,6 @@ export class DealStateProjection implements InlineProjection {
   }
 }
 
-/**
- * The working sets of recently written deals, so the next append to a deal does
- * not load its claims again: an entry is used only when the deal row still ends
- * at the position it was cached for (positions are never reused, so a rolled
- * back append or another process's write makes it miss, never lie).
- */
-export class WorkingSetCache {
-  private readonly entries = new Map<string, { lastPosition: number; records: Map<string, ClaimRecord> }>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(dealId: string, lastPosition: number): Map<string, ClaimRecord> | undefined {
-    const entry = this.entries.get(dealId);
-    if (!entry || entry.lastPosition !== lastPosition) return undefined;
-    this.entries.delete(dealId);
-    this.entries.set(dealId, entry);
-    return new Map(entry.records);
-  }
-
-  set(dealId: string, lastPosition: number, records: Map<string, ClaimRecord>): void {
-    this.entries.delete(dealId);
-    this.entries.set(dealId, { lastPosition, records });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-  }
-}
-
-/**
- * What a deal's next append needs again: the claims that can set something and
- * the claims their denials contradict. Statements an append touched are left
- * out, so the cached set stays the size of the state.
- */
-function workingSetOf(records: Map<string, ClaimRecord>): Map<string, ClaimRecord> {
-  const kept = new Map<string, ClaimRecord>();
-  for (const record of records.values()) {
-    if (!isRelevant(record)) continue;
-    kept.set(record.claimId, record);
-    if (record.kind === 'denial' && record.contradicts !== null) {
-      const target = records.get(record.contradicts);
-      if (target) kept.set(target.claimId, target);
-    }
-  }
-  return kept;
-}
-
 /** Applies events of one or more deals to the given tables, loading each deal's working set. */
 export async function projectInto(
   tables: DealProjectionTables,
@@ -116,13 +71,14 @@ export async function projectInto(
   for (const [streamId, streamEvents] of byStream) {
     const dealId = dealIdOfStream(streamId);
     const named = claimsNamedBy(streamEvents);
-    const { deal, records } =
+    const { deal, state } =
       (cache && (await tables.loadCachedWorkingSet(manager, dealId, named, cache))) ??
       (await tables.loadWorkingSet(manager, dealId, named));
-    const projector = new DealProjector(deal, records);
+    const projector = new DealProjector(deal, state);
     for (const event of streamEvents) projector.apply(toRecordedEvent(event));
     const rows = projector.rows();
-    await tables.write(manager, rows.deal ? [rows.deal] : [], rows.claims, rows.timeline);
-    if (cache && rows.deal) cache.set(dealId, rows.deal.lastPosition, workingSetOf(records));
+    await tables.write(manager, rows);
+    const written = rows.deals[0];
+    if (cache && written) cache.put(dealId, written.lastPosition, projector.state, projector.touched);
   }
 }

@@ -1,0 +1,167 @@
+import type { ClaimRecord } from './claim.record';
+import type { Slots } from './deal.derivation';
+import type {
+  ConflictView,
+  DealStateView,
+  FundingRoundView,
+  FundingView,
+  OfferView,
+  RegulatoryView,
+  ValuationView,
+} from './deal.views';
+
+/**
+ * The deal state split for storage: a head (the scalars) and one item per
+ * element of its lists, so that an event rewrites only the items it touched
+ * and a long deal's state is never rewritten whole.
+ */
+
+export const STATE_LIST_FIELDS = ['offers', 'valuations', 'funding', 'regulatory', 'conflicts'] as const;
+export type StateListField = (typeof STATE_LIST_FIELDS)[number];
+
+export type DealStateHead = Omit<DealStateView, StateListField>;
+
+/**
+ * One list element. `key` is its slot's item key (a claim id, a party key, a
+ * conflict key); `sortKey` orders the items of a field as DESIGN 2.5 lists
+ * them, compared by UTF-16 code units.
+ */
+export interface StateItem {
+  readonly field: StateListField;
+  readonly key: string;
+  readonly sortKey: string;
+  readonly item: unknown;
+}
+
+/** What an item's place needs of a claim. */
+export type RecordOf = (claimId: string) => Pick<ClaimRecord, 'orderKey' | 'partyKey'> | undefined;
+
+const SLOT = '\u0001';
+/** Below every character of the keys it joins, so joined keys compare field by field. */
+const JOIN = '\u0001';
+
+const LIST_FIELDS: ReadonlySet<string> = new Set(STATE_LIST_FIELDS);
+
+export function isListField(field: string): field is StateListField {
+  return LIST_FIELDS.has(field);
+}
+
+export function headOf(view: DealStateView): DealStateHead {
+  const { offers: _o, valuations: _v, funding: _f, regulatory: _r, conflicts: _c, ...head } = view;
+  return head;
+}
+
+/** Field and item key of a list slot; null for a scalar slot. */
+export function listSlot(slot: string): { field: StateListField; key: string } | null {
+  const at = slot.indexOf(SLOT);
+  const field = slot.slice(0, at);
+  return isListField(field) ? { field, key: slot.slice(at + 1) } : null;
+}
+
+/**
+ * Where an item goes in its list: offers and regulatory actions in 2.3 order
+ * of their claim, valuations by party, funding rounds by party then 2.3
+ * order, conflicts by the 2.3 order of their first claim, then of their
+ * second, then by reason (as `deriveDealState` sorts them).
+ */
+export function itemSortKey(field: StateListField, key: string, item: unknown, recordOf: RecordOf): string {
+  const orderKey = (claimId: string): string => {
+    const record = recordOf(claimId);
+    if (record === undefined) throw new Error(`the ${field} item ${key} names claim ${claimId}, which the state does not hold`);
+    return record.orderKey;
+  };
+  switch (field) {
+    case 'offers':
+    case 'regulatory':
+      return orderKey(key);
+    case 'valuations':
+      return key;
+    case 'funding': {
+      const record = recordOf(key);
+      return `${record?.partyKey ?? ''}${JOIN}${orderKey(key)}`;
+    }
+    case 'conflicts': {
+      const conflict = item as ConflictView;
+      return `${orderKey(conflict.claimIds[0])}${JOIN}${orderKey(conflict.claimIds[1])}${JOIN}${conflict.reason}`;
+    }
+    default: {
+      const unexpected: never = field;
+      throw new Error(`Unknown list field: ${String(unexpected)}`);
+    }
+  }
+}
+
+/** Every list item of a whole state (from `slotsOfState`). */
+export function itemsOfSlots(slots: Slots, recordOf: RecordOf): StateItem[] {
+  const items: StateItem[] = [];
+  for (const [slot, item] of slots) {
+    const list = listSlot(slot);
+    if (list === null || item === null) continue;
+    items.push({ ...list, sortKey: itemSortKey(list.field, list.key, item, recordOf), item });
+  }
+  return items;
+}
+
+/**
+ * What one event does to the stored items: the touched list slots that hold
+ * an item now (written again: their place may have moved), and the list
+ * slots it emptied.
+ */
+export function itemWritesOf(
+  touched: Slots,
+  emptied: readonly string[],
+  recordOf: RecordOf,
+): { put: StateItem[]; removed: { field: StateListField; key: string }[] } {
+  const removed: { field: StateListField; key: string }[] = [];
+  for (const slot of emptied) {
+    const list = listSlot(slot);
+    if (list !== null) removed.push(list);
+  }
+  return { put: itemsOfSlots(touched, recordOf), removed };
+}
+
+/** An item as the reader needs it: no key. */
+export type PlacedItem = Omit<StateItem, 'key'>;
+
+function bySortKey(a: PlacedItem, b: PlacedItem): number {
+  return a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0;
+}
+
+/** The state of DESIGN 2.5 from its head and its items (in any order). */
+export function assembleDealState(head: DealStateHead, items: readonly PlacedItem[]): DealStateView {
+  const lists: Record<StateListField, PlacedItem[]> = { offers: [], valuations: [], funding: [], regulatory: [], conflicts: [] };
+  for (const item of items) lists[item.field].push(item);
+  for (const list of Object.values(lists)) list.sort(bySortKey);
+  const funding: FundingView[] = [];
+  let group: { partyKey: string; view: { party: string; rounds: FundingRoundView[] } } | null = null;
+  for (const { sortKey, item } of lists.funding) {
+    const partyKey = sortKey.slice(0, sortKey.indexOf(JOIN));
+    const round = item as FundingRoundView;
+    if (group === null || group.partyKey !== partyKey) {
+      group = { partyKey, view: { party: round.party, rounds: [] } };
+      funding.push(group.view);
+    }
+    group.view.rounds.push(round);
+  }
+  // field by field, in the order of DESIGN 2.5
+  return {
+    id: head.id,
+    title: head.title,
+    kind: head.kind,
+    parties: head.parties,
+    version: head.version,
+    status: head.status,
+    statusSince: head.statusSince,
+    price: head.price,
+    offers: lists.offers.map((i) => i.item as OfferView),
+    valuations: lists.valuations.map((i) => i.item as ValuationView),
+    funding,
+    regulatory: lists.regulatory.map((i) => i.item as RegulatoryView),
+    conflicts: lists.conflicts.map((i) => i.item as ConflictView),
+    claimCounts: head.claimCounts,
+    contested: head.contested,
+    lastRecordedAt: head.lastRecordedAt,
+    asOf: head.asOf,
+  };
+}
+
