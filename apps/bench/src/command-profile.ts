@@ -209,7 +209,7 @@ export function phasesOf(httpMs: number, t: Map<string, number>): [string, numbe
       .filter((k) => k.startsWith('sql: ') && PROJECTION_LABELS.has(k.slice(5)))
       .sort()
       .map((k): [string, number] => [`    ${k}`, get(k)]),
-    ['  projection: JS (working set, apply, derive, diff, rows)', get('projection.apply') - projectionSql],
+    ['  projection: JS (working set, incremental apply, rows)', get('projection.apply') - projectionSql],
     ['  sql: es_snapshots write', get('sql: es_snapshots write')],
     ['  tx body: rest', get('tx body') - get('projection.apply') - bodySql],
   ];
