@@ -3,6 +3,14 @@ import { ApiKeys1732240100000 } from './1732240100000-api-keys';
 import { HttpIdempotency1732240200000 } from './1732240200000-http-idempotency';
 import { DealProjections1732240300000 } from './1732240300000-deal-projections';
 import { DealStateItems1732240400000 } from './1732240400000-deal-state-items';
+import { CompactTimeline1732240500000 } from './1732240500000-compact-timeline';
 
 /** Every migration, in order. The app and the migration CLI both run this list. */
-export const migrations = [EventStore1732240000000, ApiKeys1732240100000, HttpIdempotency1732240200000, DealProjections1732240300000, DealStateItems1732240400000];
+export const migrations = [
+  EventStore1732240000000,
+  ApiKeys1732240100000,
+  HttpIdempotency1732240200000,
+  DealProjections1732240300000,
+  DealStateItems1732240400000,
+  CompactTimeline1732240500000,
+];

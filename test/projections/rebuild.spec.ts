@@ -281,13 +281,22 @@ describe('rebuilding the deal projections from the log', () => {
     await expectInStepWithTheLog();
   });
 
-  it('splits states written whole into head and items, and back, with the places the projection gives', async () => {
+  it('migrates read models written in the earlier layouts (whole states, full timeline entries) into the same rows', async () => {
     const before = await dump(dataSource);
     expect(before.items.map((row: { field: string }) => row.field)).toEqual(
       expect.arrayContaining(['offers', 'valuations', 'funding', 'regulatory', 'conflicts']),
     );
     const states = await Promise.all(deals.map(async (deal) => (await t.request('GET', `/deals/${deal}`, { key: t.keys.reader })).body));
-    // back to one document per deal (the schema before the items), then split again
+    const timelines = await Promise.all(
+      deals.map(async (deal) => (await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader })).body.entries),
+    );
+    // back to entries with every source, as the API shows them
+    await dataSource.undoLastMigration();
+    const entries: { entry: unknown }[][] = await Promise.all(
+      deals.map((deal) => dataSource.query('select entry from deal_timeline where deal_id = $1 order by version', [deal])),
+    );
+    expect(entries.map((rows) => rows.map((row) => row.entry))).toEqual(timelines);
+    // back to one document per deal (the schema before the items)
     await dataSource.undoLastMigration();
     const whole: { state: { offers: unknown[]; conflicts: unknown[] } }[] = await dataSource.query(
       'select state from deal_states order by opened_position',

@@ -4,7 +4,7 @@ import type { ClaimRecord } from '../domain/claim.record';
 import type { RecordedDealEvent } from '../domain/deal.events';
 import type { DealStateHead } from '../domain/deal.items';
 import { IncrementalDealState } from '../domain/deal.timeline';
-import { DealRow, fromStoredRecord, isRelevant, ProjectionRows, StoredClaimRecord } from './deal-projector';
+import { DealRow, fromStoredRecord, isRelevant, ProjectionRows, StoredClaimRecord, toStoredEntry } from './deal-projector';
 import { partyKey } from '../domain/claim.record';
 
 /** Inline projections hold it shared; a rebuild takes it exclusively to swap tables. */
@@ -242,8 +242,8 @@ export class DealProjectionTables {
       await manager.query(
         `insert into ${this.timeline} (deal_id, version, position, entry)
          select deal_id, version, position, entry
-           from jsonb_to_recordset($1::jsonb) as r(deal_id uuid, version integer, position bigint, entry jsonb)`,
-        [JSON.stringify(timeline.map((t) => ({ deal_id: t.dealId, version: t.version, position: t.position, entry: t.entry })))],
+           from jsonb_to_recordset($1::jsonb) as r(deal_id uuid, version integer, position bigint, entry json)`,
+        [JSON.stringify(timeline.map((t) => ({ deal_id: t.dealId, version: t.version, position: t.position, entry: toStoredEntry(t.entry) })))],
       );
     }
   }
@@ -302,7 +302,7 @@ export class DealProjectionTables {
     if (timeline.length > 0) {
       copies.push({
         sql: `copy ${this.timeline} (deal_id, version, position, entry) from stdin`,
-        lines: timeline.map((t) => `${t.dealId}\t${t.version}\t${t.position}\t${copyJson(t.entry)}`),
+        lines: timeline.map((t) => `${t.dealId}\t${t.version}\t${t.position}\t${copyJson(toStoredEntry(t.entry))}`),
       });
     }
     return copies;

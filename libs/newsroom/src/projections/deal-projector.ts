@@ -5,6 +5,7 @@ import { itemSortKey, listSlot, type DealStateHead, type StateItem, type StateLi
 import { IncrementalDealState } from '../domain/deal.timeline';
 import type { DealHeader } from '../domain/deal.state';
 import type { ClaimCounts, TimelineEntry } from '../domain/deal.views';
+import type { Source } from '../domain/source';
 import { toComparable } from '../domain/money';
 import { outletKey } from '../domain/source';
 
@@ -79,6 +80,49 @@ export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
   return { ...stored, comparableAmount: stored.amount === null ? null : toComparable(stored.amount) };
 }
 
+/**
+ * A timeline entry as stored: a claim's sources change only when it is
+ * recorded and when a source is added, so only those entries carry them (the
+ * first its list, the second the source added); the others would repeat the
+ * list and take them back from the entries before. Most of an entry's bytes
+ * were its sources.
+ */
+export type StoredTimelineEntry = Omit<TimelineEntry, 'sources'> & { sources?: readonly Source[]; addedSource?: Source };
+
+export function toStoredEntry(entry: TimelineEntry): StoredTimelineEntry {
+  const { sources, ...rest } = entry;
+  if (entry.eventType === 'ClaimRecorded') return entry;
+  if (entry.eventType === 'ClaimSourceAdded' && sources.length > 0) return { ...rest, addedSource: sources[sources.length - 1] };
+  return rest;
+}
+
+/** The entries of one deal from its first, as the API shows them. */
+export function fromStoredEntries(stored: readonly StoredTimelineEntry[]): TimelineEntry[] {
+  const sourcesOf = new Map<string, readonly Source[]>();
+  return stored.map((entry) => {
+    const { addedSource, sources: kept, ...rest } = entry;
+    let sources: readonly Source[];
+    if (kept !== undefined) sources = kept;
+    else if (addedSource !== undefined) sources = [...((rest.claimId !== null && sourcesOf.get(rest.claimId)) || []), addedSource];
+    else sources = (rest.claimId !== null && sourcesOf.get(rest.claimId)) || [];
+    if (rest.claimId !== null && sources.length > 0) sourcesOf.set(rest.claimId, sources);
+    // field by field, in the order the domain builds entries
+    return {
+      eventType: rest.eventType,
+      claimId: rest.claimId,
+      kind: rest.kind,
+      occurredAt: rest.occurredAt,
+      recordedAt: rest.recordedAt,
+      position: rest.position,
+      version: rest.version,
+      actorId: rest.actorId,
+      sources,
+      verdict: rest.verdict,
+      changes: rest.changes,
+    };
+  });
+}
+
 export function claimRowOf(record: ClaimRecord): ClaimRow {
   return {
     claimId: record.claimId,
@@ -90,6 +134,14 @@ export function claimRowOf(record: ClaimRecord): ClaimRow {
     outletKeys: [...new Set(record.sources.map((s) => outletKey(s.outlet)))],
     record: toStoredRecord(record),
   };
+}
+
+type Scalars = Pick<DealStateHead, 'status' | 'statusSince' | 'price' | 'contested'>;
+
+const NO_SCALARS: Scalars = { status: 'unknown', statusSince: null, price: null, contested: { status: false, price: false } };
+
+function scalarsOf({ status, statusSince, price, contested }: DealStateHead): Scalars {
+  return { status, statusSince, price, contested };
 }
 
 /**
@@ -105,17 +157,20 @@ export class DealProjector {
   private readonly touchedClaims = new Set<string>();
   private readonly timeline: TimelineRow[] = [];
   /** List slots written, by slot key: the item now there, or null once removed. */
-  private readonly items = new Map<string, StateItem | null>();
-  private counts: { -readonly [K in keyof ClaimCounts]: number };
+  private readonly items = new Map<string, { field: StateListField; key: string; item: unknown } | null>();
+  private readonly counts: { -readonly [K in keyof ClaimCounts]: number };
   readonly state: IncrementalDealState;
   private readonly fresh: boolean;
+  /** The head's derived scalars as of the last event (rows are built once, when asked for). */
+  private scalars: Scalars;
+  private last: RecordedDealEvent | null = null;
+  private readonly openedPosition: number | null;
 
-  constructor(
-    private deal: DealRow | null,
-    state: IncrementalDealState | null,
-  ) {
+  constructor(deal: DealRow | null, state: IncrementalDealState | null) {
     this.state = state ?? new IncrementalDealState();
     this.fresh = deal === null;
+    this.scalars = deal ? scalarsOf(deal.head) : NO_SCALARS;
+    this.openedPosition = deal?.openedPosition ?? null;
     this.counts = { ...(deal?.head.claimCounts ?? EMPTY_COUNTS) };
   }
 
@@ -125,7 +180,7 @@ export class DealProjector {
   }
 
   apply(event: RecordedDealEvent): void {
-    if (this.deal === null && event.type !== 'DealOpened') {
+    if (this.state.dealHeader === null && event.type !== 'DealOpened') {
       throw new Error(`event ${event.position} of a deal that was never opened`);
     }
     const claimId = event.type === 'DealOpened' ? null : event.data.claimId;
@@ -138,58 +193,70 @@ export class DealProjector {
       this.counts[record.verdict]++;
       this.touchedClaims.add(claimId);
     }
-    const header = this.state.dealHeader as DealHeader;
-    const recordOf = (id: string) => this.state.record(id);
     for (const [slot, item] of touched) {
       const list = listSlot(slot);
-      if (list !== null && item !== null) this.items.set(slot, { ...list, sortKey: itemSortKey(list.field, list.key, item, recordOf), item });
+      if (list !== null && item !== null) this.items.set(slot, { field: list.field, key: list.key, item });
     }
     for (const slot of emptied) if (listSlot(slot) !== null) this.items.set(slot, null);
+    if (touched.has(SCALAR_SLOTS.status)) {
+      this.scalars = {
+        status: touched.get(SCALAR_SLOTS.status) as DealStateHead['status'],
+        statusSince: touched.get(SCALAR_SLOTS.statusSince) as string | null,
+        price: touched.get(SCALAR_SLOTS.price) as DealStateHead['price'],
+        contested: {
+          status: touched.get(SCALAR_SLOTS.contestedStatus) as boolean,
+          price: touched.get(SCALAR_SLOTS.contestedPrice) as boolean,
+        },
+      };
+    }
+    this.last = event;
+    const dealId = (this.state.dealHeader as DealHeader).dealId;
+    this.timeline.push({ dealId, version: event.version, position: event.position, entry });
+  }
 
-    const before = this.deal?.head;
-    const scalar = <T>(slot: string, otherwise: T): T => (touched.has(slot) ? (touched.get(slot) as T) : otherwise);
-    this.deal = {
+  /** The rows this projector changed. */
+  rows(): ProjectionRows {
+    const header = this.state.dealHeader;
+    const last = this.last;
+    if (header === null || last === null) return { deals: [], claims: [], timeline: [], items: [], removedItems: [] };
+    const { scalars } = this;
+    const deal: DealRow = {
       dealId: header.dealId,
-      version: event.version,
+      version: last.version,
       header,
       head: {
         id: header.dealId,
         title: header.title,
         kind: header.kind,
         parties: header.parties,
-        version: event.version,
-        status: scalar(SCALAR_SLOTS.status, before?.status ?? 'unknown'),
-        statusSince: scalar(SCALAR_SLOTS.statusSince, before?.statusSince ?? null),
-        price: scalar(SCALAR_SLOTS.price, before?.price ?? null),
+        version: last.version,
+        status: scalars.status,
+        statusSince: scalars.statusSince,
+        price: scalars.price,
         claimCounts: { ...this.counts },
-        contested: {
-          status: scalar(SCALAR_SLOTS.contestedStatus, before?.contested.status ?? false),
-          price: scalar(SCALAR_SLOTS.contestedPrice, before?.contested.price ?? false),
-        },
-        lastRecordedAt: event.recordedAt,
+        contested: scalars.contested,
+        lastRecordedAt: last.recordedAt,
         asOf: { validAt: null, knownAt: null },
       },
-      openedPosition: this.deal?.openedPosition ?? event.position,
-      lastPosition: event.position,
-      lastRecordedAt: event.recordedAt,
+      openedPosition: this.openedPosition ?? (this.timeline[0] as TimelineRow).position,
+      lastPosition: last.position,
+      lastRecordedAt: last.recordedAt,
     };
-    this.timeline.push({ dealId: header.dealId, version: event.version, position: event.position, entry });
-  }
-
-  /** The rows this projector changed. */
-  rows(): ProjectionRows {
-    const deal = this.deal;
+    const recordOf = (id: string) => this.state.record(id);
     const items: ItemRow[] = [];
     const removedItems: RemovedItem[] = [];
-    if (deal !== null) {
-      for (const [slot, item] of this.items) {
-        if (item !== null) items.push({ dealId: deal.dealId, ...item });
-        // a deal projected from its first event has no stored items to remove
-        else if (!this.fresh) removedItems.push({ dealId: deal.dealId, ...(listSlot(slot) as NonNullable<ReturnType<typeof listSlot>>) });
+    for (const written of this.items.values()) {
+      if (written === null) continue;
+      items.push({ dealId: deal.dealId, field: written.field, key: written.key, sortKey: itemSortKey(written.field, written.key, written.item, recordOf), item: written.item });
+    }
+    // a deal projected from its first event has no stored items to remove
+    if (!this.fresh) {
+      for (const [slot, written] of this.items) {
+        if (written === null) removedItems.push({ dealId: deal.dealId, ...(listSlot(slot) as { field: StateListField; key: string }) });
       }
     }
     return {
-      deals: deal ? [deal] : [],
+      deals: [deal],
       claims: [...this.touchedClaims].map((id) => claimRowOf(this.state.record(id) as ClaimRecord)),
       timeline: this.timeline,
       items,

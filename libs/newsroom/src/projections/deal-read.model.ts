@@ -12,7 +12,7 @@ import type { ClaimVerdictState, DealKind, DealStatus, RecordedDealEvent } from 
 import type { ClaimView, DealStateView, TimelineEntry } from '../domain/deal.views';
 import { assembleDealState, type DealStateHead, type PlacedItem, type StateListField } from '../domain/deal.items';
 import { dealStreamId } from '../application/command-context';
-import { fromStoredRecord, StoredClaimRecord } from './deal-projector';
+import { fromStoredEntries, fromStoredRecord, StoredClaimRecord, type StoredTimelineEntry } from './deal-projector';
 
 export interface Page<T> {
   items: T[];
@@ -133,12 +133,12 @@ export class DealReadModel {
 
   async timeline(dealId: string, axis: 'valid' | 'recorded'): Promise<TimelineEntry[]> {
     if (axis === 'recorded') {
-      const rows: { entry: TimelineEntry }[] = await this.dataSource.query(
+      const rows: { entry: StoredTimelineEntry }[] = await this.dataSource.query(
         'select entry from deal_timeline where deal_id = $1 order by version',
         [dealId],
       );
       if (rows.length === 0) throw new DealNotFoundError(dealId);
-      return rows.map((r) => r.entry);
+      return fromStoredEntries(rows.map((r) => r.entry));
     }
     const events = await this.dealEvents(dealId);
     if (events.length === 0) throw new DealNotFoundError(dealId);
