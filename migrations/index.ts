@@ -4,6 +4,7 @@ import { HttpIdempotency1732240200000 } from './1732240200000-http-idempotency';
 import { DealProjections1732240300000 } from './1732240300000-deal-projections';
 import { DealStateItems1732240400000 } from './1732240400000-deal-state-items';
 import { CompactTimeline1732240500000 } from './1732240500000-compact-timeline';
+import { ClaimVersions1732240600000 } from './1732240600000-claim-versions';
 
 /** Every migration, in order. The app and the migration CLI both run this list. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   DealProjections1732240300000,
   DealStateItems1732240400000,
   CompactTimeline1732240500000,
+  ClaimVersions1732240600000,
 ];

@@ -281,7 +281,7 @@ describe('rebuilding the deal projections from the log', () => {
     await expectInStepWithTheLog();
   });
 
-  it('migrates read models written in the earlier layouts (whole states, full timeline entries) into the same rows', async () => {
+  it('migrates read models written in the earlier layouts (whole states, full timeline entries, no claim versions) into the same rows', async () => {
     const before = await dump(dataSource);
     expect(before.items.map((row: { field: string }) => row.field)).toEqual(
       expect.arrayContaining(['offers', 'valuations', 'funding', 'regulatory', 'conflicts']),
@@ -290,6 +290,8 @@ describe('rebuilding the deal projections from the log', () => {
     const timelines = await Promise.all(
       deals.map(async (deal) => (await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader })).body.entries),
     );
+    // back to claims without the versions of their events
+    await dataSource.undoLastMigration();
     // back to entries with every source, as the API shows them
     await dataSource.undoLastMigration();
     const entries: { entry: unknown }[][] = await Promise.all(

@@ -200,12 +200,13 @@ export class DealProjectionTables {
     }
     if (claims.length > 0) {
       await manager.query(
-        `insert into ${this.claims} (claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record)
-         select claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record
+        `insert into ${this.claims} as c (claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record, versions)
+         select claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record, versions
            from jsonb_to_recordset($1::jsonb) as r(claim_id uuid, deal_id uuid, position bigint, kind text, verdict text,
-                relevant boolean, outlet_keys text[], record jsonb)
+                relevant boolean, outlet_keys text[], record jsonb, versions integer[])
          on conflict (claim_id) do update set kind = excluded.kind, verdict = excluded.verdict,
-           relevant = excluded.relevant, outlet_keys = excluded.outlet_keys, record = excluded.record`,
+           relevant = excluded.relevant, outlet_keys = excluded.outlet_keys, record = excluded.record,
+           versions = c.versions || excluded.versions`,
         [
           JSON.stringify(
             claims.map((c) => ({
@@ -217,6 +218,7 @@ export class DealProjectionTables {
               relevant: c.relevant,
               outlet_keys: c.outletKeys,
               record: c.record,
+              versions: c.versions,
             })),
           ),
         ],
@@ -278,7 +280,7 @@ export class DealProjectionTables {
     }
     if (claims.length > 0) {
       copies.push({
-        sql: `copy ${this.claims} (claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record) from stdin`,
+        sql: `copy ${this.claims} (claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record, versions) from stdin`,
         lines: claims.map((c) =>
           [
             c.claimId,
@@ -289,6 +291,7 @@ export class DealProjectionTables {
             c.relevant ? 't' : 'f',
             copyArray(c.outletKeys),
             copyJson(c.record),
+            `{${c.versions.join(',')}}`,
           ].join('\t'),
         ),
       });

@@ -32,6 +32,8 @@ export interface ClaimRow {
   relevant: boolean;
   outletKeys: string[];
   record: StoredClaimRecord;
+  /** Versions of the deal's events about the claim: all of them, or those of this write, which appends them. */
+  versions: number[];
 }
 
 export interface TimelineRow {
@@ -123,7 +125,7 @@ export function fromStoredEntries(stored: readonly StoredTimelineEntry[]): Timel
   });
 }
 
-export function claimRowOf(record: ClaimRecord): ClaimRow {
+export function claimRowOf(record: ClaimRecord, versions: number[]): ClaimRow {
   return {
     claimId: record.claimId,
     dealId: record.dealId,
@@ -133,6 +135,7 @@ export function claimRowOf(record: ClaimRecord): ClaimRow {
     relevant: isRelevant(record),
     outletKeys: [...new Set(record.sources.map((s) => outletKey(s.outlet)))],
     record: toStoredRecord(record),
+    versions,
   };
 }
 
@@ -154,7 +157,8 @@ function scalarsOf({ status, statusSince, price, contested }: DealStateHead): Sc
  * nothing at each stream's first event. Both run this same code.
  */
 export class DealProjector {
-  private readonly touchedClaims = new Set<string>();
+  /** The claims the events touched, with the versions of those events. */
+  private readonly touchedClaims = new Map<string, number[]>();
   private readonly timeline: TimelineRow[] = [];
   /** List slots written, by slot key: the item now there, or null once removed. */
   private readonly items = new Map<string, { field: StateListField; key: string; item: unknown } | null>();
@@ -175,8 +179,8 @@ export class DealProjector {
   }
 
   /** The claims the applied events touched. */
-  get touched(): ReadonlySet<string> {
-    return this.touchedClaims;
+  get touched(): Iterable<string> {
+    return this.touchedClaims.keys();
   }
 
   apply(event: RecordedDealEvent): void {
@@ -191,7 +195,9 @@ export class DealProjector {
       if (previous) this.counts[previous.verdict]--;
       else this.counts.total++;
       this.counts[record.verdict]++;
-      this.touchedClaims.add(claimId);
+      const versions = this.touchedClaims.get(claimId);
+      if (versions) versions.push(event.version);
+      else this.touchedClaims.set(claimId, [event.version]);
     }
     for (const [slot, item] of touched) {
       const list = listSlot(slot);
@@ -257,7 +263,7 @@ export class DealProjector {
     }
     return {
       deals: [deal],
-      claims: [...this.touchedClaims].map((id) => claimRowOf(this.state.record(id) as ClaimRecord)),
+      claims: [...this.touchedClaims].map(([id, versions]) => claimRowOf(this.state.record(id) as ClaimRecord, versions)),
       timeline: this.timeline,
       items,
       removedItems,

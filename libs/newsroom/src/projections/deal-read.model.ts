@@ -212,15 +212,15 @@ export class DealReadModel {
 
   /** The claim with every event about it. */
   async claim(claimId: string): Promise<ClaimView> {
-    const rows: { deal_id: string; record: StoredClaimRecord }[] = await this.dataSource.query(
-      'select deal_id, record from deal_claims where claim_id = $1',
+    const rows: { deal_id: string; record: StoredClaimRecord; versions: number[] }[] = await this.dataSource.query(
+      'select deal_id, record, versions from deal_claims where claim_id = $1',
       [claimId],
     );
     if (rows.length === 0) throw new ClaimNotFoundError(claimId);
     const events = await this.dataSource.query(
       `select position, version, type, data, to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
-         from es_events where stream_id = $1 and data->>'claimId' = $2 order by version`,
-      [dealStreamId(rows[0].deal_id), claimId],
+         from es_events where stream_id = $1 and version = any($2::bigint[]) order by version`,
+      [dealStreamId(rows[0].deal_id), rows[0].versions],
     );
     const history = events.map((e: { position: string; version: string; type: string; data: unknown; recorded_at: string }) => ({
       type: e.type,
