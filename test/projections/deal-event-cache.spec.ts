@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { EventStore } from '@app/event-store';
-import { DealReadModel } from '@app/newsroom';
+import { DealNotFoundError, DealReadModel, foldDeal, validTimeline, type DealCut, type RecordedDealEvent } from '@app/newsroom';
 import { DealEventCache } from '@app/newsroom/projections/deal-event.cache';
 import { openDeal, recordClaim, streamEvents, validVerdict } from '../api/api-fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -26,6 +26,23 @@ describe('as-of reads through the deal event cache', () => {
   const readModel = (maxEvents: number) => {
     const events = new DealEventCache(maxEvents);
     return { events, reads: new DealReadModel(t.app.get(DataSource), t.app.get(EventStore), events) };
+  };
+
+  /** Every event the store holds for the deal, read without the read model. */
+  const storedEvents = async (dealId: string) => {
+    const stored = await t.app.get(EventStore).readStream(`deal-${dealId}`);
+    return stored.map((e) => ({
+      type: e.type,
+      data: e.data,
+      position: e.position,
+      version: e.version,
+      recordedAt: e.recordedAt.toISOString(),
+    })) as unknown as RecordedDealEvent[];
+  };
+  const folded = async (dealId: string, cut: DealCut) => {
+    const state = foldDeal(await storedEvents(dealId), cut);
+    if (state === null) throw new DealNotFoundError(dealId);
+    return state;
   };
 
   const verdict = async (claimId: string, body: Record<string, unknown> = {}) => {
@@ -72,8 +89,7 @@ describe('as-of reads through the deal event cache', () => {
       const after = await model.state(deal, { knownAt: FUTURE() });
       expect(after).toMatchObject({ version: events.length, claimCounts: { total: 2, confirmed: 1, unreviewed: 1 } });
       expect(after.conflicts).toEqual([expect.objectContaining({ reason: 'amount_mismatch' })]);
-      const timeline = await model.timeline(deal, 'valid');
-      expect(timeline).toEqual(await readModel(0).reads.timeline(deal, 'valid'));
+      expect(await model.timeline(deal, 'valid')).toEqual(validTimeline(await storedEvents(deal)));
     }
     expect(cache.get(`deal-${deal}`).map((e) => e.version)).toEqual(events.map((e) => Number(e.version)));
   });
@@ -112,7 +128,8 @@ describe('as-of reads through the deal event cache', () => {
     const filledByCuts = readModel(1_000);
     const uncached = readModel(0);
     for (const cut of cuts) {
-      const expected = await outcome(() => uncached.reads.state(deal, cut));
+      const expected = await outcome(() => folded(deal, cut));
+      expect({ cut, got: await outcome(() => uncached.reads.state(deal, cut)) }).toEqual({ cut, got: expected });
       expect({ cut, got: await outcome(() => reads.state(deal, cut)) }).toEqual({ cut, got: expected });
       expect({ cut, got: await outcome(() => filledByCuts.reads.state(deal, cut)) }).toEqual({ cut, got: expected });
     }
@@ -122,20 +139,19 @@ describe('as-of reads through the deal event cache', () => {
     // cuts from late to early on a cache that first held only a prefix
     const prefixFirst = readModel(1_000);
     const early = { knownAt: new Date(recorded[2] as number).toISOString() };
-    expect(await prefixFirst.reads.state(deal, early)).toEqual(await uncached.reads.state(deal, early));
+    expect(await prefixFirst.reads.state(deal, early)).toEqual(await folded(deal, early));
     expect(prefixFirst.events.size).toBeGreaterThanOrEqual(3);
     expect(prefixFirst.events.size).toBeLessThan(recorded.length);
     for (const cut of [...cuts].reverse()) {
       expect({ cut, got: await outcome(() => prefixFirst.reads.state(deal, cut)) }).toEqual({
         cut,
-        got: await outcome(() => uncached.reads.state(deal, cut)),
+        got: await outcome(() => folded(deal, cut)),
       });
     }
   });
 
   it('eviction of the least recently used deals keeps every result right', async () => {
     const small = readModel(6);
-    const uncached = readModel(0);
     const deals: string[] = [];
     for (let i = 0; i < 3; i++) {
       const deal = await openDeal(t, t.keys.editor, `Deal ${i}`);
@@ -148,9 +164,9 @@ describe('as-of reads through the deal event cache', () => {
     expect(lengths).toEqual([3, 3, 3]);
     const check = async (deal: string) => {
       for (const cut of [{ knownAt: FUTURE() }, { validAt: '2021-03' }]) {
-        expect(await small.reads.state(deal, cut)).toEqual(await uncached.reads.state(deal, cut));
+        expect(await small.reads.state(deal, cut)).toEqual(await folded(deal, cut));
       }
-      expect(await small.reads.timeline(deal, 'valid')).toEqual(await uncached.reads.timeline(deal, 'valid'));
+      expect(await small.reads.timeline(deal, 'valid')).toEqual(validTimeline(await storedEvents(deal)));
     };
     const held = () => deals.filter((deal) => small.events.has(`deal-${deal}`));
 
@@ -176,5 +192,19 @@ describe('as-of reads through the deal event cache', () => {
     expect(small.events.has(`deal-${b}`)).toBe(false);
     expect(small.events.size).toBeLessThanOrEqual(6);
     expect((await small.reads.state(b, { knownAt: FUTURE() })).claimCounts.total).toBe(7);
+  });
+
+  it('a stream the store no longer holds (a database emptied under the process) is not read from the cache', async () => {
+    const model = readModel(1_000);
+    const deal = await openDeal(t, t.keys.editor);
+    await recordClaim(t, t.keys.editor, deal);
+    expect((await model.reads.state(deal, { knownAt: FUTURE() })).version).toBe(2);
+    expect(model.events.has(`deal-${deal}`)).toBe(true);
+
+    const db = t.app.get(DataSource);
+    await db.query('delete from es_events where stream_id = $1', [`deal-${deal}`]);
+    await db.query('delete from es_streams where stream_id = $1', [`deal-${deal}`]);
+    await expect(model.reads.state(deal, { knownAt: FUTURE() })).rejects.toBeInstanceOf(DealNotFoundError);
+    expect(model.events.has(`deal-${deal}`)).toBe(false);
   });
 });
