@@ -1,7 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { RecordedDealEvent } from '../domain/deal.events';
 
-/** Events held across all deals by default (a 10,000-event deal takes some 20 MB of heap as parsed events). */
+/**
+ * Events held across all deals by default. Parsed events of the benchmark's
+ * deals take about 0.8 KB of heap each: some 8 MB for a 10,000-event deal,
+ * some 200 MB when the cache is full.
+ */
 export const DEFAULT_DEAL_EVENT_CACHE_EVENTS = 250_000;
 
 /** Injection token for another bound on the events held (tests use a small one to see eviction). */
