@@ -206,7 +206,8 @@ export class DealReadModel {
         if (continuesStream(events, held.length)) this.events.put(streamId, events);
       }
     }
-    return knownUntil === null ? events : events.slice(0, knownPrefixLength(events, knownUntil));
+    const known = knownUntil === null ? events.length : knownPrefixLength(events, knownUntil);
+    return known === events.length ? events : events.slice(0, known);
   }
 
   /**
