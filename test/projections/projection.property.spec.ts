@@ -8,6 +8,7 @@ import {
   claimsTouchedBy,
   DEAL_EVENT_SCHEMA_VERSIONS,
   DealProjectionRebuilder,
+  DealEventCache,
   DealProjector,
   DealReadModel,
   DealStateProjection,
@@ -340,7 +341,7 @@ describe('the deal read models in PostgreSQL', () => {
           const incremental = await dump(dataSource);
           expect(incremental.states).toHaveLength(dealIds.length);
           expect(incremental.timeline).toHaveLength(log.length);
-          const reads = new DealReadModel(dataSource, store);
+          const reads = new DealReadModel(dataSource, store, new DealEventCache());
           for (const dealId of dealIds) {
             const stored = (await store.readStream(`deal-${dealId}`)).map(toRecordedEvent);
             expect(await reads.state(dealId)).toEqual(foldDeal(stored));

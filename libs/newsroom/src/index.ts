@@ -24,3 +24,4 @@ export * from './projections/deal-read.model';
 export * from './projections/deal-projector';
 export * from './projections/deal-projection.tables';
 export * from './projections/deal-projection.rebuilder';
+export * from './projections/deal-event.cache';

@@ -10,6 +10,7 @@ import { RecordClaimHandler } from './application/record-claim/record-claim.hand
 import { RetractClaimHandler } from './application/retract-claim/retract-claim.handler';
 import { NdjsonImporter } from './demo/ndjson-importer';
 import { newsroomProblemMapper } from './http/newsroom-problem.mapper';
+import { DealEventCache } from './projections/deal-event.cache';
 import { DealProjectionRebuilder } from './projections/deal-projection.rebuilder';
 import { DealReadModel } from './projections/deal-read.model';
 import { DealStateProjection } from './projections/deal-state.projection';
@@ -24,8 +25,8 @@ const COMMAND_HANDLERS = [
 ];
 
 @Module({
-  providers: [DealCommandService, DealStateProjection, DealReadModel, DealProjectionRebuilder, NdjsonImporter, ...COMMAND_HANDLERS],
-  exports: [DealCommandService, DealStateProjection, DealReadModel, DealProjectionRebuilder, NdjsonImporter],
+  providers: [DealCommandService, DealStateProjection, DealEventCache, DealReadModel, DealProjectionRebuilder, NdjsonImporter, ...COMMAND_HANDLERS],
+  exports: [DealCommandService, DealStateProjection, DealEventCache, DealReadModel, DealProjectionRebuilder, NdjsonImporter],
 })
 export class NewsroomModule implements OnModuleInit {
   constructor(

@@ -14,7 +14,7 @@ import type { DealHeader } from './deal.state';
 import { InvalidValueError } from './domain.error';
 import { toComparable, type ComparableMoney, type Money } from './money';
 import { PartialDate, PRECISION_RANK, validAtCutoff } from './partial-date';
-import { earliestPublishedAt, outletKey, type Source } from './source';
+import { outletKey, type Source } from './source';
 
 export interface VerdictRecord {
   readonly verdict: Verdict;
@@ -87,6 +87,35 @@ export function storedPartialDate(value: string): PartialDate {
   return date;
 }
 
+const MAX_CACHED_INSTANTS = 100_000;
+const instantCache = new Map<string, string | null>();
+
+/**
+ * {@link canonicalInstant} of a stored value, memoised: folds meet the same
+ * recording times and publication dates again and again (the read side keeps
+ * a deal's events, so the very same strings come back), and parsing one costs
+ * far more than looking it up.
+ */
+function storedInstant(value: string): string | null {
+  let instant = instantCache.get(value);
+  if (instant === undefined) {
+    instant = canonicalInstant(value);
+    if (instantCache.size >= MAX_CACHED_INSTANTS) instantCache.clear();
+    instantCache.set(value, instant);
+  }
+  return instant;
+}
+
+/** As `earliestPublishedAt` of ./source, through {@link storedInstant}. */
+function earliestInstant(sources: readonly Pick<Source, 'publishedAt'>[]): string | null {
+  let earliest: string | null = null;
+  for (const source of sources) {
+    const instant = storedInstant(source.publishedAt);
+    if (instant !== null && (earliest === null || instant < earliest)) earliest = instant;
+  }
+  return earliest;
+}
+
 /** The key parties are grouped by (valuations, funding): as outlets are. */
 export function partyKey(party: string): string {
   let key = partyKeyCache.get(party);
@@ -137,7 +166,7 @@ function newDraft(data: ClaimRecorded['data'], event: { recordedAt: string; posi
     verdict: 'unreviewed',
     counts: true,
     start: '',
-    earliestPublishedAt: earliestPublishedAt(data.sources) ?? NO_INSTANT,
+    earliestPublishedAt: earliestInstant(data.sources) ?? NO_INSTANT,
     orderKey: '',
     comparableAmount: data.amount === undefined ? null : toComparable(data.amount),
     partyKey: data.party === undefined ? null : partyKey(data.party),
@@ -182,7 +211,7 @@ function applyToDraft(draft: Draft, event: RecordedDealEvent): void {
       return;
     case 'ClaimSourceAdded': {
       draft.sources = [...draft.sources, event.data.source];
-      const published = canonicalInstant(event.data.source.publishedAt);
+      const published = storedInstant(event.data.source.publishedAt);
       if (published !== null && published < draft.earliestPublishedAt) draft.earliestPublishedAt = published;
       return;
     }
@@ -308,7 +337,7 @@ export function inValidScope(claims: Iterable<ClaimRecord>, cut: ParsedCut): Cla
 }
 
 export function recordedInstant(event: RecordedDealEvent): string {
-  const instant = canonicalInstant(event.recordedAt);
+  const instant = storedInstant(event.recordedAt);
   if (instant === null) throw new Error(`Event at position ${event.position} has an invalid recordedAt: ${event.recordedAt}`);
   return instant;
 }

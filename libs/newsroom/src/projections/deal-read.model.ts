@@ -6,12 +6,14 @@ import { DealNotFoundError, ClaimNotFoundError } from '../domain';
 import { claimView } from '../domain/deal.fold';
 import { foldDeal } from '../domain/deal.fold';
 import { validTimeline } from '../domain/deal.timeline';
+import { canonicalInstant } from '../domain/calendar.util';
 import { parseCut, partyKey } from '../domain/claim.record';
 import { outletKey } from '../domain/source';
 import type { ClaimVerdictState, DealKind, DealStatus, RecordedDealEvent } from '../domain/deal.events';
 import type { ClaimView, DealStateView, TimelineEntry } from '../domain/deal.views';
 import { assembleDealState, type DealStateHead, type PlacedItem, type StateListField } from '../domain/deal.items';
 import { dealStreamId } from '../application/command-context';
+import { DealEventCache } from './deal-event.cache';
 import { fromStoredEntries, fromStoredRecord, StoredClaimRecord, type StoredTimelineEntry } from './deal-projector';
 
 export interface Page<T> {
@@ -79,22 +81,52 @@ export function decodeCursor(cursor: string | undefined): number {
   ]);
 }
 
+/** The knownAt cut as the fold applies it (a canonical instant); null when there is none or it does not parse. */
+function knownUntilOf(cut: { knownAt?: string }): string | null {
+  try {
+    return parseCut({ knownAt: cut.knownAt }).knownUntil;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The knownAt cut as a bound for SQL, a millisecond past it (the fold applies
  * the exact cut); null when there is none, or when it does not parse (the
  * fold then reports the bad value, after a missing deal's 404 as before).
  */
-function recordedUpTo(cut: { validAt?: string; knownAt?: string }): string | null {
-  let knownUntil: string | null;
-  try {
-    knownUntil = parseCut({ knownAt: cut.knownAt }).knownUntil;
-  } catch {
-    return null;
-  }
+function recordedUpTo(cut: { knownAt?: string }): string | null {
+  const knownUntil = knownUntilOf(cut);
   if (knownUntil === null) return null;
   const instant = Date.parse(`${knownUntil.slice(0, 23)}Z`);
   if (!(instant >= SQL_CUT_RANGE[0] && instant <= SQL_CUT_RANGE[1])) return null;
   return new Date(instant + 1).toISOString();
+}
+
+/** Whether an event recorded then is past the knownAt cut, as the fold decides it. */
+function recordedAfter(recordedAt: string, knownUntil: string): boolean {
+  const instant = canonicalInstant(recordedAt);
+  return instant !== null && instant > knownUntil;
+}
+
+/** How many of a stream's events (in version order) are recorded at or before the cut: a binary search. */
+function knownPrefixLength(events: readonly RecordedDealEvent[], knownUntil: string): number {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (recordedAfter((events[middle] as RecordedDealEvent).recordedAt, knownUntil)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** Whether events[from..] carry versions from + 1 on, without gaps (the store promises it; a cache relies on it). */
+function continuesStream(events: readonly RecordedDealEvent[], from: number): boolean {
+  for (let i = from; i < events.length; i++) {
+    if ((events[i] as RecordedDealEvent).version !== i + 1) return false;
+  }
+  return true;
 }
 
 function summary(record: StoredClaimRecord): ClaimSummary {
@@ -108,6 +140,7 @@ export class DealReadModel {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
+    private readonly events: DealEventCache,
   ) {}
 
   /**
@@ -124,7 +157,7 @@ export class DealReadModel {
       if (rows.length === 0) throw new DealNotFoundError(dealId);
       return assembleDealState(rows[0].head, (rows[0].items ?? []).map(toPlacedItem));
     }
-    const events = await this.dealEvents(dealId, recordedUpTo(cut));
+    const events = await this.dealEvents(dealId, cut);
     if (events.length === 0) throw new DealNotFoundError(dealId);
     const state = foldDeal(events, cut);
     if (state === null) throw new DealNotFoundError(dealId);
@@ -146,41 +179,77 @@ export class DealReadModel {
   }
 
   /**
-   * The deal's events for a fold, in version order, recorded up to an instant
-   * (events past it are left out; recorded time never goes backwards within a
-   * stream). Read by version ranges (versions run from 1 without gaps), each an
-   * ordered range scan of (stream_id, version) with only the columns the fold
-   * reads, two ranges in flight so PostgreSQL sends one while the other is
-   * parsed. In one query, a long stream is planned as a bitmap scan and a sort
-   * that spills to disk, in parallel on a large table: the same deal would
-   * read slower in a bigger store.
+   * The deal's events for a fold, in version order: versions 1..n of its
+   * stream, cut at knownAt when there is a cut (recorded time never goes
+   * backwards within a stream, so a cut is a prefix). What {@link DealEventCache}
+   * holds is used as is; one small query gives the stream's head and when the
+   * first version not held was recorded, and only versions after those held
+   * are fetched, and only when the cut reaches them. A knownAt that does not
+   * parse reads the whole stream (the fold then reports it).
    */
-  private async dealEvents(dealId: string, recordedUpTo: string | null = null): Promise<RecordedDealEvent[]> {
+  private async dealEvents(dealId: string, cut: { knownAt?: string } = {}): Promise<readonly RecordedDealEvent[]> {
     const streamId = dealStreamId(dealId);
-    const [head]: { version: string }[] = await this.dataSource.query('select version from es_streams where stream_id = $1', [
-      streamId,
-    ]);
+    const knownUntil = knownUntilOf(cut);
+    let held = this.events.get(streamId);
+    const [head]: { version: string; next_recorded_at: string | null }[] = await this.dataSource.query(
+      `select s.version,
+              to_char(e.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as next_recorded_at
+         from es_streams s
+         left join es_events e on e.stream_id = s.stream_id and e.version = $2
+        where s.stream_id = $1`,
+      [streamId, held.length + 1],
+    );
     const last = head ? Number(head.version) : 0;
+    let nextRecordedAt = head?.next_recorded_at ?? null;
+    if (last < held.length) {
+      // the store no longer holds what was read from it (a database emptied under this process)
+      this.events.forget(streamId);
+      held = [];
+      nextRecordedAt = null;
+    }
+    const cutBeforeNext = knownUntil !== null && nextRecordedAt !== null && recordedAfter(nextRecordedAt, knownUntil);
+    let events = held;
+    if (last > held.length && !cutBeforeNext) {
+      const fetched = await this.fetchEvents(streamId, held.length + 1, last, recordedUpTo(cut));
+      if (fetched.length > 0) {
+        events = held.length === 0 ? fetched : held.concat(fetched);
+        if (continuesStream(events, held.length)) this.events.put(streamId, events);
+      }
+    }
+    const known = knownUntil === null ? events.length : knownPrefixLength(events, knownUntil);
+    return known === events.length ? events : events.slice(0, known);
+  }
+
+  /**
+   * Versions `from`..`to` of a stream, recorded up to an instant (the rest are
+   * left out). Read by version ranges, each an ordered range scan of
+   * (stream_id, version) with only the columns the fold reads, two ranges in
+   * flight so PostgreSQL sends one while the other is parsed. In one query, a
+   * long stream is planned as a bitmap scan and a sort that spills to disk,
+   * in parallel on a large table: the same deal would read slower in a bigger
+   * store.
+   */
+  private async fetchEvents(streamId: string, from: number, to: number, recordedUpTo: string | null): Promise<RecordedDealEvent[]> {
     const pages: RecordedDealEvent[][] = [];
-    let next = 1;
+    let next = from;
     let cutReached = false;
-    const readPage = async (index: number, from: number, to: number): Promise<void> => {
+    const readPage = async (index: number, first: number, lastOfPage: number): Promise<void> => {
       const rows: FoldRow[] = await this.dataSource.query(
         `select type, schema_version, data, position, version,
                 to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
            from es_events
           where stream_id = $1 and version between $2 and $3 and ($4::timestamptz is null or recorded_at <= $4::timestamptz)
           order by version`,
-        [streamId, from, to, recordedUpTo],
+        [streamId, first, lastOfPage, recordedUpTo],
       );
       pages[index] = rows.map((row) => this.toFoldEvent(row));
-      if (rows.length < to - from + 1) cutReached = true;
+      if (rows.length < lastOfPage - first + 1) cutReached = true;
     };
     const reader = async (): Promise<void> => {
-      while (!cutReached && next <= last) {
-        const from = next;
+      while (!cutReached && next <= to) {
+        const first = next;
         next += EVENT_PAGE;
-        await readPage((from - 1) / EVENT_PAGE, from, Math.min(from + EVENT_PAGE - 1, last));
+        await readPage((first - from) / EVENT_PAGE, first, Math.min(first + EVENT_PAGE - 1, to));
       }
     };
     await Promise.all(Array.from({ length: PAGES_IN_FLIGHT }, reader));
