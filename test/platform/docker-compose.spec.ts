@@ -39,6 +39,6 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(join(root, compose.services.api.build.dockerfile), 'utf8');
     expect(dockerfile).toContain('npm ci');
     expect(dockerfile).toContain('npm run build');
-    expect(dockerfile).toMatch(/CMD \["node", "dist\/apps\/api\/src\/main\.js"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", "--max-semi-space-size=64", "dist\/apps\/api\/src\/main\.js"\]/);
   });
 });

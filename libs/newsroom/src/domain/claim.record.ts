@@ -14,7 +14,7 @@ import type { DealHeader } from './deal.state';
 import { InvalidValueError } from './domain.error';
 import { toComparable, type ComparableMoney, type Money } from './money';
 import { PartialDate, PRECISION_RANK, validAtCutoff } from './partial-date';
-import { outletKey, type Source } from './source';
+import { earliestPublishedAt, outletKey, type Source } from './source';
 
 export interface VerdictRecord {
   readonly verdict: Verdict;
@@ -106,16 +106,6 @@ function storedInstant(value: string): string | null {
   return instant;
 }
 
-/** As `earliestPublishedAt` of ./source, through {@link storedInstant}. */
-function earliestInstant(sources: readonly Pick<Source, 'publishedAt'>[]): string | null {
-  let earliest: string | null = null;
-  for (const source of sources) {
-    const instant = storedInstant(source.publishedAt);
-    if (instant !== null && (earliest === null || instant < earliest)) earliest = instant;
-  }
-  return earliest;
-}
-
 /** The key parties are grouped by (valuations, funding): as outlets are. */
 export function partyKey(party: string): string {
   let key = partyKeyCache.get(party);
@@ -166,7 +156,7 @@ function newDraft(data: ClaimRecorded['data'], event: { recordedAt: string; posi
     verdict: 'unreviewed',
     counts: true,
     start: '',
-    earliestPublishedAt: earliestInstant(data.sources) ?? NO_INSTANT,
+    earliestPublishedAt: earliestPublishedAt(data.sources, storedInstant) ?? NO_INSTANT,
     orderKey: '',
     comparableAmount: data.amount === undefined ? null : toComparable(data.amount),
     partyKey: data.party === undefined ? null : partyKey(data.party),

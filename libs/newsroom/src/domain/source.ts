@@ -148,10 +148,13 @@ export function independentSources(sources: readonly Pick<Source, 'outlet'>[]): 
  * (fixed-width, so it compares as a string), or null when there is none.
  * A date without a time counts as midnight UTC.
  */
-export function earliestPublishedAt(sources: readonly Pick<Source, 'publishedAt'>[]): string | null {
+export function earliestPublishedAt(
+  sources: readonly Pick<Source, 'publishedAt'>[],
+  instantOf: (value: string) => string | null = canonicalInstant,
+): string | null {
   let earliest: string | null = null;
   for (const source of sources) {
-    const instant = canonicalInstant(source.publishedAt);
+    const instant = instantOf(source.publishedAt);
     if (instant !== null && (earliest === null || instant < earliest)) earliest = instant;
   }
   return earliest;

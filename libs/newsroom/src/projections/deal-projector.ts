@@ -84,45 +84,45 @@ export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
 
 /**
  * A timeline entry as stored: a claim's sources change only when it is
- * recorded and when a source is added, so only those entries carry them (the
- * first its list, the second the source added); the others would repeat the
- * list and take them back from the entries before. Most of an entry's bytes
- * were its sources.
+ * recorded and when a source is added, so only those entries carry sources
+ * (`ClaimRecorded` its list, `ClaimSourceAdded` the source added); the others
+ * hold null and take the list from the entries before. Most of an entry's
+ * bytes were its sources.
  */
-export type StoredTimelineEntry = Omit<TimelineEntry, 'sources'> & { sources?: readonly Source[]; addedSource?: Source };
+export type StoredTimelineEntry = Omit<TimelineEntry, 'sources'> & { sources: readonly Source[] | null };
 
 export function toStoredEntry(entry: TimelineEntry): StoredTimelineEntry {
-  const { sources, ...rest } = entry;
-  if (entry.eventType === 'ClaimRecorded') return entry;
-  if (entry.eventType === 'ClaimSourceAdded' && sources.length > 0) return { ...rest, addedSource: sources[sources.length - 1] };
-  return rest;
+  switch (entry.eventType) {
+    case 'DealOpened':
+    case 'ClaimRecorded':
+      return entry;
+    case 'ClaimSourceAdded':
+      return { ...entry, sources: entry.sources.slice(-1) };
+    case 'ClaimCorrected':
+    case 'VerdictGiven':
+    case 'ClaimRetracted':
+      return { ...entry, sources: null };
+    default: {
+      const unexpected: never = entry.eventType;
+      throw new Error(`Unknown deal event type: ${String(unexpected)}`);
+    }
+  }
 }
 
-/** The entries of one deal from its first, as the API shows them. */
-export function fromStoredEntries(stored: readonly StoredTimelineEntry[]): TimelineEntry[] {
+/**
+ * The entries of one deal from its first, as the API shows them. The entries
+ * given (just parsed) are completed in place: a timeline of thousands of
+ * entries is not copied again.
+ */
+export function fromStoredEntries(stored: StoredTimelineEntry[]): TimelineEntry[] {
   const sourcesOf = new Map<string, readonly Source[]>();
-  return stored.map((entry) => {
-    const { addedSource, sources: kept, ...rest } = entry;
-    let sources: readonly Source[];
-    if (kept !== undefined) sources = kept;
-    else if (addedSource !== undefined) sources = [...((rest.claimId !== null && sourcesOf.get(rest.claimId)) || []), addedSource];
-    else sources = (rest.claimId !== null && sourcesOf.get(rest.claimId)) || [];
-    if (rest.claimId !== null && sources.length > 0) sourcesOf.set(rest.claimId, sources);
-    // field by field, in the order the domain builds entries
-    return {
-      eventType: rest.eventType,
-      claimId: rest.claimId,
-      kind: rest.kind,
-      occurredAt: rest.occurredAt,
-      recordedAt: rest.recordedAt,
-      position: rest.position,
-      version: rest.version,
-      actorId: rest.actorId,
-      sources,
-      verdict: rest.verdict,
-      changes: rest.changes,
-    };
-  });
+  for (const entry of stored as { -readonly [K in keyof StoredTimelineEntry]: StoredTimelineEntry[K] }[]) {
+    const before = (entry.claimId !== null && sourcesOf.get(entry.claimId)) || [];
+    if (entry.sources === null) entry.sources = before;
+    else if (entry.eventType === 'ClaimSourceAdded') entry.sources = [...before, ...entry.sources];
+    if (entry.claimId !== null) sourcesOf.set(entry.claimId, entry.sources);
+  }
+  return stored as TimelineEntry[];
 }
 
 export function claimRowOf(record: ClaimRecord, versions: number[]): ClaimRow {
