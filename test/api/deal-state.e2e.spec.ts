@@ -161,6 +161,10 @@ describe('deal state and history on two time axes', () => {
     expect(past).toMatchObject({ status: 'completed', price: { value: '30000000', currency: 'EUR' }, version: before.version });
 
     const recorded = await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader });
+    expect(recorded.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    // the retraction's entry shows the claim's sources, as the recording's did
+    expect(recorded.body.entries[2].sources).toEqual(recorded.body.entries[1].sources);
+    expect(recorded.body.entries[1].sources.length).toBeGreaterThan(0);
     expect(recorded.body.entries.map((e: { eventType: string }) => e.eventType)).toEqual([
       'DealOpened',
       'ClaimRecorded',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
@@ -42,8 +43,12 @@ export class DealsController {
 
   @Get(':dealId/timeline')
   @ApiOkResponse({ description: '{ entries }: by valid time (the claims in order) or by recorded time (every event).' })
-  async timeline(@Param('dealId', uuid) dealId: string, @Query() query: TimelineQuery) {
-    return { entries: await this.reads.timeline(dealId, query.axis) };
+  async timeline(@Param('dealId', uuid) dealId: string, @Query() query: TimelineQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (query.axis === 'valid') return { entries: await this.reads.timeline(dealId, 'valid') };
+    // already JSON: sent as it comes from the read model
+    const json = await this.reads.recordedTimelineJson(dealId);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    return json;
   }
 
   @Get(':dealId/claims')

@@ -86,8 +86,8 @@ export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
  * A timeline entry as stored: a claim's sources change only when it is
  * recorded and when a source is added, so only those entries carry sources
  * (`ClaimRecorded` its list, `ClaimSourceAdded` the source added); the others
- * hold null and take the list from the entries before. Most of an entry's
- * bytes were its sources.
+ * hold null. The reader (`DealReadModel.recordedTimelineJson`) joins them back
+ * up. Most of an entry's bytes were its sources.
  */
 export type StoredTimelineEntry = Omit<TimelineEntry, 'sources'> & { sources: readonly Source[] | null };
 
@@ -107,22 +107,6 @@ export function toStoredEntry(entry: TimelineEntry): StoredTimelineEntry {
       throw new Error(`Unknown deal event type: ${String(unexpected)}`);
     }
   }
-}
-
-/**
- * The entries of one deal from its first, as the API shows them. The entries
- * given (just parsed) are completed in place: a timeline of thousands of
- * entries is not copied again.
- */
-export function fromStoredEntries(stored: StoredTimelineEntry[]): TimelineEntry[] {
-  const sourcesOf = new Map<string, readonly Source[]>();
-  for (const entry of stored as { -readonly [K in keyof StoredTimelineEntry]: StoredTimelineEntry[K] }[]) {
-    const before = (entry.claimId !== null && sourcesOf.get(entry.claimId)) || [];
-    if (entry.sources === null) entry.sources = before;
-    else if (entry.eventType === 'ClaimSourceAdded') entry.sources = [...before, ...entry.sources];
-    if (entry.claimId !== null) sourcesOf.set(entry.claimId, entry.sources);
-  }
-  return stored as TimelineEntry[];
 }
 
 export function claimRowOf(record: ClaimRecord, versions: number[]): ClaimRow {
