@@ -306,6 +306,11 @@ describe('rebuilding the deal projections from the log', () => {
     expect(whole.map((row) => [row.state.offers, row.state.conflicts])).toEqual(states.map((state) => [state.offers, state.conflicts]));
     await dataSource.runMigrations();
     expect(await dump(dataSource)).toEqual(before);
+    // entries migrated from jsonb are read back as the projection's own
+    for (const [index, deal] of deals.entries()) {
+      const again = await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader });
+      expect(again.body.entries).toEqual(timelines[index]);
+    }
   });
 
   it('keeps the appends made while it runs', async () => {

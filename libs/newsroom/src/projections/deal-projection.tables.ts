@@ -244,7 +244,7 @@ export class DealProjectionTables {
       await manager.query(
         `insert into ${this.timeline} (deal_id, version, position, entry)
          select deal_id, version, position, entry
-           from jsonb_to_recordset($1::jsonb) as r(deal_id uuid, version integer, position bigint, entry json)`,
+           from json_to_recordset($1::json) as r(deal_id uuid, version integer, position bigint, entry json)`,
         [JSON.stringify(timeline.map((t) => ({ deal_id: t.dealId, version: t.version, position: t.position, entry: toStoredEntry(t.entry) })))],
       );
     }

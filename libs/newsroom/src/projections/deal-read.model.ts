@@ -61,6 +61,21 @@ function toPlacedItem([field, sortKey, item]: StoredItem): PlacedItem {
   return { field, sortKey, item };
 }
 
+/**
+ * A stored entry's JSON text with its sources value (`stored`, the text of
+ * that value) replaced by the array of `list`. The first `"sources":` of the
+ * text is the entry's own: no view inside an entry has sources, and a quote
+ * inside a string is escaped. Whitespace after the colon is allowed (entries
+ * migrated from jsonb have it).
+ */
+function withSources(entry: string, stored: string, list: string): string {
+  const key = entry.indexOf('"sources":');
+  let at = key + '"sources":'.length;
+  while (entry[at] === ' ') at++;
+  if (key < 0 || !entry.startsWith(stored, at)) throw new Error(`a timeline entry without the sources it holds: ${entry.slice(0, 200)}`);
+  return `${entry.slice(0, at)}[${list}]${entry.slice(at + stored.length)}`;
+}
+
 /** A claim as lists show it: everything but its event history. */
 export type ClaimSummary = Omit<ClaimView, 'history'>;
 
@@ -174,26 +189,34 @@ export class DealReadModel {
   /**
    * `{"entries": [...]}` of the recorded timeline, as JSON text ready to send.
    * A long deal's timeline is thousands of entries and most of a megabyte:
-   * PostgreSQL completes each entry's sources (the stored entries keep them
-   * only where they change, see `StoredTimelineEntry`) and hands back text,
-   * so the API neither parses nor serializes the entries again.
+   * the stored entries (json, as written) are joined without being parsed
+   * and serialized again, each completed with its claim's sources where it
+   * does not keep them (see `StoredTimelineEntry`).
    */
   async recordedTimelineJson(dealId: string): Promise<string> {
-    const rows: { entry: string }[] = await this.dataSource.query(
-      `select case when completed is null then entry::text
-                   else (entry::jsonb || jsonb_build_object('sources', ('[' || known || ']')::jsonb))::text
-              end as entry
-         from (select version, entry,
-                      case when entry->>'claimId' is not null and entry->>'eventType' <> 'ClaimRecorded' then true end as completed,
-                      coalesce(string_agg(nullif(substr(entry->>'sources', 2, length(entry->>'sources') - 2), ''), ',')
-                                 filter (where entry->>'eventType' in ('ClaimRecorded', 'ClaimSourceAdded'))
-                                 over (partition by entry->>'claimId' order by version), '') as known
-                 from deal_timeline where deal_id = $1) t
-        order by version`,
+    const rows: { entry: string; type: string; claim_id: string | null; sources: string }[] = await this.dataSource.query(
+      `select entry::text as entry, entry->>'eventType' as type, entry->>'claimId' as claim_id, (entry->'sources')::text as sources
+         from deal_timeline where deal_id = $1 order by version`,
       [dealId],
     );
     if (rows.length === 0) throw new DealNotFoundError(dealId);
-    return `{"entries":[${rows.map((row) => row.entry).join(',')}]}`;
+    /** Each claim's sources so far, as the text between the brackets of a JSON array. */
+    const known = new Map<string, string>();
+    const entries = rows.map(({ entry, type, claim_id: claimId, sources }) => {
+      if (claimId === null || type === 'DealOpened') return entry;
+      const stored = sources === 'null' ? '' : sources.slice(1, -1);
+      if (type === 'ClaimRecorded') {
+        known.set(claimId, stored);
+        return entry;
+      }
+      let list = known.get(claimId) ?? '';
+      if (type === 'ClaimSourceAdded' && stored !== '') {
+        list = list === '' ? stored : `${list},${stored}`;
+        known.set(claimId, list);
+      }
+      return withSources(entry, sources, list);
+    });
+    return `{"entries":[${entries.join(',')}]}`;
   }
 
   /**
