@@ -242,10 +242,26 @@ export class DealProjectionTables {
     }
     if (timeline.length > 0) {
       await manager.query(
-        `insert into ${this.timeline} (deal_id, version, position, entry)
-         select deal_id, version, position, entry
-           from json_to_recordset($1::json) as r(deal_id uuid, version integer, position bigint, entry json)`,
-        [JSON.stringify(timeline.map((t) => ({ deal_id: t.dealId, version: t.version, position: t.position, entry: toStoredEntry(t.entry) })))],
+        `insert into ${this.timeline} (deal_id, version, position, event_type, claim_id, sources, entry)
+         select deal_id, version, position, event_type, claim_id, sources, entry
+           from json_to_recordset($1::json) as r(deal_id uuid, version integer, position bigint, event_type text, claim_id uuid,
+                sources json, entry json)`,
+        [
+          JSON.stringify(
+            timeline.map((t) => {
+              const stored = toStoredEntry(t.entry);
+              return {
+                deal_id: t.dealId,
+                version: t.version,
+                position: t.position,
+                event_type: t.entry.eventType,
+                claim_id: t.entry.claimId,
+                sources: stored.sources,
+                entry: stored.entry,
+              };
+            }),
+          ),
+        ],
       );
     }
   }
@@ -304,8 +320,12 @@ export class DealProjectionTables {
     }
     if (timeline.length > 0) {
       copies.push({
-        sql: `copy ${this.timeline} (deal_id, version, position, entry) from stdin`,
-        lines: timeline.map((t) => `${t.dealId}\t${t.version}\t${t.position}\t${copyJson(toStoredEntry(t.entry))}`),
+        sql: `copy ${this.timeline} (deal_id, version, position, event_type, claim_id, sources, entry) from stdin`,
+        lines: timeline.map((t) => {
+          const stored = toStoredEntry(t.entry);
+          const sources = stored.sources === null ? '\\N' : copyJson(stored.sources);
+          return `${t.dealId}\t${t.version}\t${t.position}\t${t.entry.eventType}\t${t.entry.claimId ?? '\\N'}\t${sources}\t${copyJson(stored.entry)}`;
+        }),
       });
     }
     return copies;

@@ -83,25 +83,30 @@ export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
 }
 
 /**
- * A timeline entry as stored: a claim's sources change only when it is
- * recorded and when a source is added, so only those entries carry sources
- * (`ClaimRecorded` its list, `ClaimSourceAdded` the source added); the others
- * hold null. The reader (`DealReadModel.recordedTimelineJson`) joins them back
- * up. Most of an entry's bytes were its sources.
+ * A timeline entry as stored: the entry less its sources, and apart from it
+ * the sources it changes. A claim's sources change only when it is recorded
+ * and when a source is added, so only those entries keep any (`ClaimRecorded`
+ * its list, `ClaimSourceAdded` the source added; the others null). Most of an
+ * entry's bytes were its sources. The reader
+ * (`DealReadModel.recordedTimelineJson`) joins them back up.
  */
-export type StoredTimelineEntry = Omit<TimelineEntry, 'sources'> & { sources: readonly Source[] | null };
+export interface StoredTimelineEntry {
+  entry: Omit<TimelineEntry, 'sources'>;
+  sources: readonly Source[] | null;
+}
 
 export function toStoredEntry(entry: TimelineEntry): StoredTimelineEntry {
+  const { sources, ...rest } = entry;
   switch (entry.eventType) {
     case 'DealOpened':
     case 'ClaimRecorded':
-      return entry;
+      return { entry: rest, sources };
     case 'ClaimSourceAdded':
-      return { ...entry, sources: entry.sources.slice(-1) };
+      return { entry: rest, sources: sources.slice(-1) };
     case 'ClaimCorrected':
     case 'VerdictGiven':
     case 'ClaimRetracted':
-      return { ...entry, sources: null };
+      return { entry: rest, sources: null };
     default: {
       const unexpected: never = entry.eventType;
       throw new Error(`Unknown deal event type: ${String(unexpected)}`);

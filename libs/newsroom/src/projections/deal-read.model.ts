@@ -61,21 +61,6 @@ function toPlacedItem([field, sortKey, item]: StoredItem): PlacedItem {
   return { field, sortKey, item };
 }
 
-/**
- * A stored entry's JSON text with its sources value (`stored`, the text of
- * that value) replaced by the array of `list`. The first `"sources":` of the
- * text is the entry's own: no view inside an entry has sources, and a quote
- * inside a string is escaped. Whitespace after the colon is allowed (entries
- * migrated from jsonb have it).
- */
-function withSources(entry: string, stored: string, list: string): string {
-  const key = entry.indexOf('"sources":');
-  let at = key + '"sources":'.length;
-  while (entry[at] === ' ') at++;
-  if (key < 0 || !entry.startsWith(stored, at)) throw new Error(`a timeline entry without the sources it holds: ${entry.slice(0, 200)}`);
-  return `${entry.slice(0, at)}[${list}]${entry.slice(at + stored.length)}`;
-}
-
 /** A claim as lists show it: everything but its event history. */
 export type ClaimSummary = Omit<ClaimView, 'history'>;
 
@@ -190,31 +175,27 @@ export class DealReadModel {
    * `{"entries": [...]}` of the recorded timeline, as JSON text ready to send.
    * A long deal's timeline is thousands of entries and most of a megabyte:
    * the stored entries (json, as written) are joined without being parsed
-   * and serialized again, each completed with its claim's sources where it
-   * does not keep them (see `StoredTimelineEntry`).
+   * and serialized again, each given its claim's sources so far (stored only
+   * where they change, see `StoredTimelineEntry`).
    */
   async recordedTimelineJson(dealId: string): Promise<string> {
-    const rows: { entry: string; type: string; claim_id: string | null; sources: string }[] = await this.dataSource.query(
-      `select entry::text as entry, entry->>'eventType' as type, entry->>'claimId' as claim_id, (entry->'sources')::text as sources
+    const rows: { entry: string; event_type: string; claim_id: string | null; sources: string | null }[] = await this.dataSource.query(
+      `select entry::text as entry, event_type, claim_id, sources::text as sources
          from deal_timeline where deal_id = $1 order by version`,
       [dealId],
     );
     if (rows.length === 0) throw new DealNotFoundError(dealId);
     /** Each claim's sources so far, as the text between the brackets of a JSON array. */
     const known = new Map<string, string>();
-    const entries = rows.map(({ entry, type, claim_id: claimId, sources }) => {
-      if (claimId === null || type === 'DealOpened') return entry;
-      const stored = sources === 'null' ? '' : sources.slice(1, -1);
-      if (type === 'ClaimRecorded') {
-        known.set(claimId, stored);
-        return entry;
+    const entries = rows.map(({ entry, event_type: type, claim_id: claimId, sources }) => {
+      const stored = sources === null ? '' : sources.slice(sources.indexOf('[') + 1, sources.lastIndexOf(']')).trim();
+      let list = stored;
+      if (claimId !== null && type !== 'ClaimRecorded') {
+        list = known.get(claimId) ?? '';
+        if (type === 'ClaimSourceAdded' && stored !== '') list = list === '' ? stored : `${list},${stored}`;
       }
-      let list = known.get(claimId) ?? '';
-      if (type === 'ClaimSourceAdded' && stored !== '') {
-        list = list === '' ? stored : `${list},${stored}`;
-        known.set(claimId, list);
-      }
-      return withSources(entry, sources, list);
+      if (claimId !== null) known.set(claimId, list);
+      return `${entry.slice(0, entry.lastIndexOf('}'))},"sources":[${list}]}`;
     });
     return `{"entries":[${entries.join(',')}]}`;
   }
