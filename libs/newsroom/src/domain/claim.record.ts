@@ -73,51 +73,31 @@ export interface ClaimRecord {
 }
 
 const NO_INSTANT = '~'.repeat(30);
-const MAX_CACHED_DATES = 50_000;
-const dateCache = new Map<string, PartialDate>();
-
-/** Parses a stored partial date (memoised: folds meet the same dates often). */
-export function storedPartialDate(value: string): PartialDate {
-  let date = dateCache.get(value);
-  if (date === undefined) {
-    date = PartialDate.parse(value, 'occurredAt');
-    if (dateCache.size >= MAX_CACHED_DATES) dateCache.clear();
-    dateCache.set(value, date);
-  }
-  return date;
-}
-
-const MAX_CACHED_INSTANTS = 100_000;
-const instantCache = new Map<string, string | null>();
-
 /**
- * {@link canonicalInstant} of a stored value, memoised: folds meet the same
- * recording times and publication dates again and again (the read side keeps
- * a deal's events, so the very same strings come back), and parsing one costs
- * far more than looking it up.
+ * `parse` memoised by its input, up to `max` entries (then forgotten all at
+ * once): folds meet the same dates, instants and parties again and again, and
+ * parsing one costs far more than looking it up. Deterministic: the domain
+ * stays pure.
  */
-function storedInstant(value: string): string | null {
-  let instant = instantCache.get(value);
-  if (instant === undefined) {
-    instant = canonicalInstant(value);
-    if (instantCache.size >= MAX_CACHED_INSTANTS) instantCache.clear();
-    instantCache.set(value, instant);
-  }
-  return instant;
+function memoised<T>(parse: (value: string) => T, max: number): (value: string) => T {
+  const cache = new Map<string, T>();
+  return (value) => {
+    if (cache.has(value)) return cache.get(value) as T;
+    const parsed = parse(value);
+    if (cache.size >= max) cache.clear();
+    cache.set(value, parsed);
+    return parsed;
+  };
 }
+
+/** Parses a stored partial date. */
+export const storedPartialDate = memoised((value) => PartialDate.parse(value, 'occurredAt'), 50_000);
+
+/** {@link canonicalInstant} of a stored value (recording times, publication dates). */
+const storedInstant = memoised(canonicalInstant, 100_000);
 
 /** The key parties are grouped by (valuations, funding): as outlets are. */
-export function partyKey(party: string): string {
-  let key = partyKeyCache.get(party);
-  if (key === undefined) {
-    key = outletKey(party);
-    if (partyKeyCache.size >= MAX_CACHED_DATES) partyKeyCache.clear();
-    partyKeyCache.set(party, key);
-  }
-  return key;
-}
-
-const partyKeyCache = new Map<string, string>();
+export const partyKey = memoised(outletKey, 50_000);
 
 function verdictStateOf(retraction: RetractionRecord | null, verdict: VerdictRecord | null, revision: number): ClaimVerdictState {
   if (retraction !== null) return 'retracted';
