@@ -24,8 +24,12 @@ export const REBUILD_LOCK = PROJECTION_LOCK + 1;
 const NEXT = '_next';
 /** The replaced tables, between the swap and their drop. */
 const OLD = '_old';
-/** Events read per query of the first pass. */
-const READ_BATCH = 20_000;
+/**
+ * Events read per query of the first pass (the next one is read while these
+ * are projected). Small enough that parsed rows die young: 20,000 at a time
+ * were promoted to the old generation and cost about a sixth of the rate.
+ */
+const READ_BATCH = 1_000;
 /** Catch-up rounds before the swap does the rest under the lock. */
 const MAX_CATCH_UP_ROUNDS = 20;
 /** Lagging deals projected per catch-up transaction. */
