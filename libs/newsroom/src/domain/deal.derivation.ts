@@ -424,6 +424,12 @@ function fieldOfSlot(key: string): ChangeField {
   return key.slice(0, key.indexOf(SLOT)) as ChangeField;
 }
 
+/** The field and item key a slot key joins (see {@link slotKey}). */
+export function splitSlotKey(key: string): { field: string; item: string } {
+  const at = key.indexOf(SLOT);
+  return { field: key.slice(0, at), item: key.slice(at + 1) };
+}
+
 /** What changed between two deal states (null: before the deal existed). */
 export function diffDealStates(before: DealStateView | null, after: DealStateView | null): StateChange[] {
   return diffSlots(slotsOfState(before), slotsOfState(after));

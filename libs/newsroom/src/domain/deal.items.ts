@@ -1,5 +1,5 @@
 import type { ClaimRecord } from './claim.record';
-import type { Slots } from './deal.derivation';
+import { splitSlotKey } from './deal.derivation';
 import type {
   ConflictView,
   DealStateView,
@@ -36,26 +36,19 @@ export interface StateItem {
 /** What an item's place needs of a claim. */
 export type RecordOf = (claimId: string) => Pick<ClaimRecord, 'orderKey' | 'partyKey'> | undefined;
 
-const SLOT = '\u0001';
 /** Below every character of the keys it joins, so joined keys compare field by field. */
 const JOIN = '\u0001';
 
 const LIST_FIELDS: ReadonlySet<string> = new Set(STATE_LIST_FIELDS);
 
-export function isListField(field: string): field is StateListField {
+function isListField(field: string): field is StateListField {
   return LIST_FIELDS.has(field);
-}
-
-export function headOf(view: DealStateView): DealStateHead {
-  const { offers: _o, valuations: _v, funding: _f, regulatory: _r, conflicts: _c, ...head } = view;
-  return head;
 }
 
 /** Field and item key of a list slot; null for a scalar slot. */
 export function listSlot(slot: string): { field: StateListField; key: string } | null {
-  const at = slot.indexOf(SLOT);
-  const field = slot.slice(0, at);
-  return isListField(field) ? { field, key: slot.slice(at + 1) } : null;
+  const { field, item } = splitSlotKey(slot);
+  return isListField(field) ? { field, key: item } : null;
 }
 
 /**
@@ -76,10 +69,8 @@ export function itemSortKey(field: StateListField, key: string, item: unknown, r
       return orderKey(key);
     case 'valuations':
       return key;
-    case 'funding': {
-      const record = recordOf(key);
-      return `${record?.partyKey ?? ''}${JOIN}${orderKey(key)}`;
-    }
+    case 'funding':
+      return `${recordOf(key)?.partyKey ?? ''}${JOIN}${orderKey(key)}`;
     case 'conflicts': {
       const conflict = item as ConflictView;
       return `${orderKey(conflict.claimIds[0])}${JOIN}${orderKey(conflict.claimIds[1])}${JOIN}${conflict.reason}`;
@@ -89,35 +80,6 @@ export function itemSortKey(field: StateListField, key: string, item: unknown, r
       throw new Error(`Unknown list field: ${String(unexpected)}`);
     }
   }
-}
-
-/** Every list item of a whole state (from `slotsOfState`). */
-export function itemsOfSlots(slots: Slots, recordOf: RecordOf): StateItem[] {
-  const items: StateItem[] = [];
-  for (const [slot, item] of slots) {
-    const list = listSlot(slot);
-    if (list === null || item === null) continue;
-    items.push({ ...list, sortKey: itemSortKey(list.field, list.key, item, recordOf), item });
-  }
-  return items;
-}
-
-/**
- * What one event does to the stored items: the touched list slots that hold
- * an item now (written again: their place may have moved), and the list
- * slots it emptied.
- */
-export function itemWritesOf(
-  touched: Slots,
-  emptied: readonly string[],
-  recordOf: RecordOf,
-): { put: StateItem[]; removed: { field: StateListField; key: string }[] } {
-  const removed: { field: StateListField; key: string }[] = [];
-  for (const slot of emptied) {
-    const list = listSlot(slot);
-    if (list !== null) removed.push(list);
-  }
-  return { put: itemsOfSlots(touched, recordOf), removed };
 }
 
 /** An item as the reader needs it: no key. */

@@ -13,5 +13,5 @@ export { foldDeal, claimViews, validTimeline, recordedTimeline } from './deal.fo
 export type { DealCut } from './claim.record';
 export { diffDealStates, slotsOfState, diffSlots } from './deal.derivation';
 export { IncrementalDealState } from './deal.timeline';
-export { assembleDealState, headOf, STATE_LIST_FIELDS } from './deal.items';
+export { assembleDealState, STATE_LIST_FIELDS } from './deal.items';
 export type { DealStateHead, PlacedItem, StateItem, StateListField } from './deal.items';

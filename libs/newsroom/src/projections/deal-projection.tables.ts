@@ -142,11 +142,8 @@ export class DealProjectionTables {
     if (!state) return undefined;
     const missing = claimIds.filter((id) => state.record(id) === undefined);
     if (missing.length > 0) {
-      const found: { record: StoredClaimRecord }[] = await manager.query(
-        `select record from ${this.claims} where claim_id = any($1::uuid[])`,
-        [missing],
-      );
-      const records = new Map(found.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
+      const records = new Map<string, ClaimRecord>();
+      await this.loadRecords(manager, missing, records);
       await this.loadDenialTargets(manager, records, (id) => records.has(id) || state.record(id) !== undefined);
       for (const record of records.values()) state.add(record);
     }
@@ -162,10 +159,14 @@ export class DealProjectionTables {
     for (const record of records.values()) {
       if (record.kind === 'denial' && record.contradicts !== null && !held(record.contradicts)) missing.add(record.contradicts);
     }
-    if (missing.size === 0) return;
+    if (missing.size > 0) await this.loadRecords(manager, [...missing], records);
+  }
+
+  /** The records of these claims, into `records`. */
+  private async loadRecords(manager: EntityManager, claimIds: string[], records: Map<string, ClaimRecord>): Promise<void> {
     const found: { record: StoredClaimRecord }[] = await manager.query(
       `select record from ${this.claims} where claim_id = any($1::uuid[])`,
-      [[...missing]],
+      [claimIds],
     );
     for (const { record } of found) records.set(record.claimId, fromStoredRecord(record));
   }

@@ -149,8 +149,8 @@ export class DealProjector {
   /** The claims the events touched, with the versions of those events. */
   private readonly touchedClaims = new Map<string, number[]>();
   private readonly timeline: TimelineRow[] = [];
-  /** List slots written, by slot key: the item now there, or null once removed. */
-  private readonly items = new Map<string, { field: StateListField; key: string; item: unknown } | null>();
+  /** List slots written, by slot key, with the item now there (null: removed). */
+  private readonly items = new Map<string, { field: StateListField; key: string; item: unknown }>();
   private readonly counts: { -readonly [K in keyof ClaimCounts]: number };
   readonly state: IncrementalDealState;
   private readonly fresh: boolean;
@@ -192,7 +192,10 @@ export class DealProjector {
       const list = listSlot(slot);
       if (list !== null && item !== null) this.items.set(slot, { field: list.field, key: list.key, item });
     }
-    for (const slot of emptied) if (listSlot(slot) !== null) this.items.set(slot, null);
+    for (const slot of emptied) {
+      const list = listSlot(slot);
+      if (list !== null) this.items.set(slot, { field: list.field, key: list.key, item: null });
+    }
     if (touched.has(SCALAR_SLOTS.status)) {
       this.scalars = {
         status: touched.get(SCALAR_SLOTS.status) as DealStateHead['status'],
@@ -240,15 +243,10 @@ export class DealProjector {
     const recordOf = (id: string) => this.state.record(id);
     const items: ItemRow[] = [];
     const removedItems: RemovedItem[] = [];
-    for (const written of this.items.values()) {
-      if (written === null) continue;
-      items.push({ dealId: deal.dealId, field: written.field, key: written.key, sortKey: itemSortKey(written.field, written.key, written.item, recordOf), item: written.item });
-    }
-    // a deal projected from its first event has no stored items to remove
-    if (!this.fresh) {
-      for (const [slot, written] of this.items) {
-        if (written === null) removedItems.push({ dealId: deal.dealId, ...(listSlot(slot) as { field: StateListField; key: string }) });
-      }
+    for (const { field, key, item } of this.items.values()) {
+      if (item !== null) items.push({ dealId: deal.dealId, field, key, sortKey: itemSortKey(field, key, item, recordOf), item });
+      // a deal projected from its first event has no stored items to remove
+      else if (!this.fresh) removedItems.push({ dealId: deal.dealId, field, key });
     }
     return {
       deals: [deal],
