@@ -92,9 +92,40 @@ export function isRelevant(record: ClaimRecord): boolean {
   return record.counts && (record.kind !== 'statement' || record.amount !== null);
 }
 
+/** The fields a stored record keeps when not null: all but the derived amount (the compiler checks the list is whole). */
+const STORED_FIELDS = Object.keys({
+  claimId: true,
+  dealId: true,
+  kind: true,
+  statement: true,
+  occurredAt: true,
+  amount: true,
+  party: true,
+  agreementLevel: true,
+  regulatoryOutcome: true,
+  contradicts: true,
+  sources: true,
+  recordedBy: true,
+  recordedAt: true,
+  position: true,
+  version: true,
+  revision: true,
+  latestVerdict: true,
+  retraction: true,
+  verdict: true,
+  counts: true,
+  start: true,
+  earliestPublishedAt: true,
+  orderKey: true,
+  partyKey: true,
+} satisfies { [K in Exclude<keyof ClaimRecord, 'comparableAmount'>]: true }) as (keyof StoredClaimRecord)[];
+
 export function toStoredRecord(record: ClaimRecord): StoredClaimRecord {
   const stored: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(record)) if (value !== null && field !== 'comparableAmount') stored[field] = value;
+  for (const field of STORED_FIELDS) {
+    const value = record[field];
+    if (value !== null) stored[field] = value;
+  }
   return stored as unknown as StoredClaimRecord;
 }
 
