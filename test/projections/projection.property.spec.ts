@@ -346,7 +346,10 @@ describe('the deal read models in PostgreSQL', () => {
             const stored = (await store.readStream(`deal-${dealId}`)).map(toRecordedEvent);
             expect(await reads.state(dealId)).toEqual(foldDeal(stored));
             // the stored entries keep sources only where they change: the reader joins them back up
-            expect(JSON.parse(await reads.recordedTimelineJson(dealId))).toEqual({ entries: recordedTimeline(stored) });
+            expect(await reads.timeline(dealId, 'recorded')).toEqual(recordedTimeline(stored));
+            // read in pages of 1 to 3 entries, a claim's sources carried from page to page: the same text
+            const whole = await text(await reads.recordedTimelineJson(dealId));
+            for (const pageSize of [1, 2, 3]) expect(await text(await reads.recordedTimelineJson(dealId, pageSize))).toBe(whole);
           }
 
           const result = await new DealProjectionRebuilder(dataSource, store).rebuild();
@@ -361,3 +364,9 @@ describe('the deal read models in PostgreSQL', () => {
     );
   });
 });
+
+async function text(chunks: AsyncIterable<string>): Promise<string> {
+  let all = '';
+  for await (const chunk of chunks) all += chunk;
+  return all;
+}

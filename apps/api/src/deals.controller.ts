@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
@@ -45,10 +46,10 @@ export class DealsController {
   @ApiOkResponse({ description: '{ entries }: by valid time (the claims in order) or by recorded time (every event).' })
   async timeline(@Param('dealId', uuid) dealId: string, @Query() query: TimelineQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     if (query.axis === 'valid') return { entries: await this.reads.timeline(dealId, 'valid') };
-    // already JSON: sent as it comes from the read model
-    const json = await this.reads.recordedTimelineJson(dealId);
+    // already JSON: streamed as the read model writes it
+    const chunks = await this.reads.recordedTimelineJson(dealId);
     reply.header('content-type', 'application/json; charset=utf-8');
-    return json;
+    return Readable.from(chunks);
   }
 
   @Get(':dealId/claims')

@@ -96,8 +96,8 @@ export class ReportsService {
       `select kind, count(*) as deals from (
          select distinct on (deal_id) deal_id, kind
            from deal_claims
-          where relevant and kind = any($1) and ($2::text is null or record->>'start' <= $2)
-          order by deal_id, record->>'orderKey' desc
+          where relevant and kind = any($1) and ($2::text is null or start <= $2)
+          order by deal_id, order_key desc
        ) last group by kind`,
       [STATUS_KINDS.map(([kind]) => kind), until],
     );

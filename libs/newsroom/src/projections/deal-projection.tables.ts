@@ -10,6 +10,9 @@ import { partyKey } from '../domain/claim.record';
 /** Inline projections hold it shared; a rebuild takes it exclusively to swap tables. */
 export const PROJECTION_LOCK = 73_410_001;
 
+/** `start` and `order_key` repeat the record's, for reports that order claims in SQL. */
+const CLAIM_COLUMNS = 'claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, start, order_key, record, versions';
+
 export const PROJECTION_TABLES = ['deal_states', 'deal_state_items', 'deal_claims', 'deal_timeline'] as const;
 
 export function toRecordedEvent(event: StoredEvent): RecordedDealEvent {
@@ -114,8 +117,7 @@ export class DealProjectionTables {
         `select record from ${this.claims} where deal_id = $1 and (relevant or claim_id = any($2::uuid[]))
          union all
          select t.record from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record->>'contradicts')::uuid
-          where d.deal_id = $1 and d.relevant and d.kind = 'denial' and d.record->>'contradicts' is not null
-            and not t.relevant and not t.claim_id = any($2::uuid[])`,
+          where d.deal_id = $1 and d.relevant and d.kind = 'denial' and not t.relevant and not t.claim_id = any($2::uuid[])`,
         [dealId, claimIds],
       ),
     ]);
@@ -201,12 +203,13 @@ export class DealProjectionTables {
     }
     if (claims.length > 0) {
       await manager.query(
-        `insert into ${this.claims} as c (claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record, versions)
-         select claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record, versions
+        `insert into ${this.claims} as c (${CLAIM_COLUMNS})
+         select ${CLAIM_COLUMNS}
            from json_to_recordset($1::json) as r(claim_id uuid, deal_id uuid, position bigint, kind text, verdict text,
-                relevant boolean, outlet_keys text[], record json, versions integer[])
+                relevant boolean, outlet_keys text[], start text, order_key text, record json, versions integer[])
          on conflict (claim_id) do update set kind = excluded.kind, verdict = excluded.verdict,
-           relevant = excluded.relevant, outlet_keys = excluded.outlet_keys, record = excluded.record,
+           relevant = excluded.relevant, outlet_keys = excluded.outlet_keys, start = excluded.start,
+           order_key = excluded.order_key, record = excluded.record,
            versions = c.versions || excluded.versions`,
         [
           JSON.stringify(
@@ -218,6 +221,8 @@ export class DealProjectionTables {
               verdict: c.verdict,
               relevant: c.relevant,
               outlet_keys: c.outletKeys,
+              start: c.record.start,
+              order_key: c.record.orderKey,
               record: c.record,
               versions: c.versions,
             })),
@@ -297,7 +302,7 @@ export class DealProjectionTables {
     }
     if (claims.length > 0) {
       copies.push({
-        sql: `copy ${this.claims} (claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record, versions) from stdin`,
+        sql: `copy ${this.claims} (${CLAIM_COLUMNS}) from stdin`,
         lines: claims.map((c) =>
           [
             c.claimId,
@@ -307,6 +312,8 @@ export class DealProjectionTables {
             copyText(c.verdict),
             c.relevant ? 't' : 'f',
             copyArray(c.outletKeys),
+            copyText(c.record.start),
+            copyText(c.record.orderKey),
             copyJson(c.record),
             `{${c.versions.join(',')}}`,
           ].join('\t'),

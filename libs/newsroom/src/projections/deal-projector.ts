@@ -130,8 +130,8 @@ export function toStoredRecord(record: ClaimRecord): StoredClaimRecord {
 }
 
 export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
-  const record = { ...NO_VALUES, ...stored };
-  return { ...record, comparableAmount: record.amount === null ? null : toComparable(record.amount) };
+  const amount = stored.amount ?? null;
+  return { ...NO_VALUES, ...stored, comparableAmount: amount === null ? null : toComparable(amount) };
 }
 
 /**

@@ -165,39 +165,50 @@ export class DealReadModel {
   }
 
   async timeline(dealId: string, axis: 'valid' | 'recorded'): Promise<TimelineEntry[]> {
-    if (axis === 'recorded') return (JSON.parse(await this.recordedTimelineJson(dealId)) as { entries: TimelineEntry[] }).entries;
+    if (axis === 'recorded') {
+      let json = '';
+      for await (const chunk of await this.recordedTimelineJson(dealId)) json += chunk;
+      return (JSON.parse(json) as { entries: TimelineEntry[] }).entries;
+    }
     const events = await this.dealEvents(dealId);
     if (events.length === 0) throw new DealNotFoundError(dealId);
     return validTimeline(events);
   }
 
   /**
-   * `{"entries": [...]}` of the recorded timeline, as JSON text ready to send.
-   * A long deal's timeline is thousands of entries and most of a megabyte:
-   * the stored entries (json, as written) are joined without being parsed
-   * and serialized again, each given its claim's sources so far (stored only
-   * where they change, see `StoredTimelineEntry`).
+   * `{"entries": [...]}` of the recorded timeline, as JSON text ready to send,
+   * in chunks of up to `pageSize` entries, each read when the one before has
+   * been taken: a deal of 100,000 events streams its 40 MB without holding
+   * them. The stored entries (json, as written) are joined without being
+   * parsed and serialized again, each given its claim's sources so far
+   * (stored only where they change, see `StoredTimelineEntry`). The first page
+   * is read before this resolves, so an unknown deal fails before anything is
+   * sent. Entries are only ever appended, so pages read by version make one
+   * timeline, up to at least the moment of the first page.
    */
-  async recordedTimelineJson(dealId: string): Promise<string> {
-    const rows: { entry: string; event_type: string; claim_id: string | null; sources: string | null }[] = await this.dataSource.query(
-      `select entry::text as entry, event_type, claim_id, sources::text as sources
-         from deal_timeline where deal_id = $1 order by version`,
-      [dealId],
-    );
-    if (rows.length === 0) throw new DealNotFoundError(dealId);
-    /** Each claim's sources so far, as the text between the brackets of a JSON array. */
-    const known = new Map<string, string>();
-    const entries = rows.map(({ entry, event_type: type, claim_id: claimId, sources }) => {
-      const stored = sources === null ? '' : sources.slice(sources.indexOf('[') + 1, sources.lastIndexOf(']')).trim();
-      let list = stored;
-      if (claimId !== null && type !== 'ClaimRecorded') {
-        list = known.get(claimId) ?? '';
-        if (type === 'ClaimSourceAdded' && stored !== '') list = list === '' ? stored : `${list},${stored}`;
+  async recordedTimelineJson(dealId: string, pageSize = TIMELINE_PAGE): Promise<AsyncIterable<string>> {
+    const first = await this.timelinePage(dealId, 0, pageSize);
+    if (first.length === 0) throw new DealNotFoundError(dealId);
+    const next = (after: number) => this.timelinePage(dealId, after, pageSize);
+    return (async function* () {
+      /** Each claim's sources so far, as the text between the brackets of a JSON array. */
+      const known = new Map<string, string>();
+      let page = first;
+      yield `{"entries":[${page.map((row) => timelineEntryJson(row, known)).join(',')}`;
+      while (page.length === pageSize) {
+        page = await next((page[page.length - 1] as TimelineRow).version);
+        if (page.length > 0) yield `,${page.map((row) => timelineEntryJson(row, known)).join(',')}`;
       }
-      if (claimId !== null) known.set(claimId, list);
-      return `${entry.slice(0, entry.lastIndexOf('}'))},"sources":[${list}]}`;
-    });
-    return `{"entries":[${entries.join(',')}]}`;
+      yield ']}';
+    })();
+  }
+
+  private timelinePage(dealId: string, after: number, limit: number): Promise<TimelineRow[]> {
+    return this.dataSource.query(
+      `select version, entry::text as entry, event_type, claim_id, sources::text as sources
+         from deal_timeline where deal_id = $1 and version > $2 order by version limit $3`,
+      [dealId, after, limit],
+    );
   }
 
   /**
@@ -392,4 +403,28 @@ export class DealReadModel {
       hash: e.hash,
     }));
   }
+}
+
+/** Recorded timeline entries read per query. */
+const TIMELINE_PAGE = 5_000;
+
+/** A stored recorded timeline entry, as the reader takes it. */
+interface TimelineRow {
+  version: number;
+  entry: string;
+  event_type: string;
+  claim_id: string | null;
+  sources: string | null;
+}
+
+/** The entry's JSON with its claim's sources so far, which `known` keeps up to date. */
+function timelineEntryJson({ entry, event_type: type, claim_id: claimId, sources }: TimelineRow, known: Map<string, string>): string {
+  const stored = sources === null ? '' : sources.slice(sources.indexOf('[') + 1, sources.lastIndexOf(']')).trim();
+  let list = stored;
+  if (claimId !== null && type !== 'ClaimRecorded') {
+    list = known.get(claimId) ?? '';
+    if (type === 'ClaimSourceAdded' && stored !== '') list = list === '' ? stored : `${list},${stored}`;
+  }
+  if (claimId !== null) known.set(claimId, list);
+  return `${entry.slice(0, entry.lastIndexOf('}'))},"sources":[${list}]}`;
 }
