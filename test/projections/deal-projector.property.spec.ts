@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { foldDeal, recordedTimeline, type RecordedDealEvent } from '@app/newsroom';
-import { fromStoredRecord, isRelevant } from '../../libs/newsroom/src/projections/deal-projector';
+import { fromStoredRecord, isRelevant, toStoredRecord } from '../../libs/newsroom/src/projections/deal-projector';
+import { IncrementalDealState } from '../../libs/newsroom/src/domain/deal.timeline';
 import { MemoryProjection } from '../support/memory-projection';
 import { dealHistory } from '../../libs/newsroom/src/domain/testing/deal.arbitraries';
 
@@ -28,6 +29,27 @@ describe('the deal projection, event by event on its working set', () => {
         for (const row of claims.values()) expect(row.relevant).toBe(isRelevant(fromStoredRecord(row.record)));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('a claim record as stored', () => {
+  it('leaves out its null fields and the scaled amount, and reads back as the same record', () => {
+    fc.assert(
+      fc.property(dealHistory(30), ({ events }) => {
+        const state = new IncrementalDealState();
+        for (const event of events) state.apply(event);
+        const claimIds = new Set(events.flatMap((event) => (event.type === 'DealOpened' ? [] : [event.data.claimId])));
+        for (const claimId of claimIds) {
+          const record = state.record(claimId);
+          if (record === undefined) continue;
+          const stored = JSON.parse(JSON.stringify(toStoredRecord(record))) as Record<string, unknown>;
+          expect(Object.entries(stored).filter(([, value]) => value === null)).toEqual([]);
+          expect(stored).not.toHaveProperty('comparableAmount');
+          expect(fromStoredRecord(stored as never)).toEqual(record);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });
