@@ -37,9 +37,9 @@
  *   BENCH_HEAVY_READS   measured timeline and as-of reads of each kind (default 200)
  */
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { Agent, get as httpGet } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -551,6 +551,7 @@ async function main(): Promise<void> {
     log('rebuilding the deal projections');
     const rebuilder = new DealProjectionRebuilder(big.dataSource, big.store);
     let lastReport = 0;
+    const cpuBefore = { node: process.cpuUsage(), server: await serverCpuSeconds(dataDir) };
     const rebuild = await rebuilder.rebuild((done, total) => {
       const now = performance.now();
       if (now - lastReport < 3_000 && done < total) return;
@@ -558,7 +559,17 @@ async function main(): Promise<void> {
       log(`  ${fmt(done)} / ${fmt(total)} events`);
     });
     const rebuildRate = rebuild.events / rebuild.seconds;
+    const nodeCpu = process.cpuUsage(cpuBefore.node);
+    const serverCpu = await serverCpuSeconds(dataDir);
+    const rebuildCpu = {
+      nodeSeconds: round((nodeCpu.user + nodeCpu.system) / 1e6, 1),
+      postgresSeconds: serverCpu === null || cpuBefore.server === null ? null : round(serverCpu - cpuBefore.server, 1),
+    };
     log(`  ${fmt(rebuild.events)} events, ${fmt(rebuild.deals)} deals in ${rebuild.seconds.toFixed(1)} s: ${fmt(rebuildRate)} events/s`);
+    log(
+      `  CPU: Node ${rebuildCpu.nodeSeconds} s, PostgreSQL ${rebuildCpu.postgresSeconds ?? 'n/a (not embedded)'} s ` +
+        `(on ${availableParallelism()} cores, ${rebuild.seconds.toFixed(1)} s of wall time)`,
+    );
     await settleRebuilt(big.dataSource);
     const [tables]: { states: string; claims: string; timeline: string }[] = await big.dataSource.query(
       `select pg_total_relation_size('deal_states') as states, pg_total_relation_size('deal_claims') as claims,
@@ -644,7 +655,13 @@ async function main(): Promise<void> {
         postgres: server?.version,
         embedded: Boolean(embedded),
         store: { events: generated.events, deals: DEALS, generateSeconds: round(generated.seconds, 1) },
-        rebuild: { events: rebuild.events, deals: rebuild.deals, seconds: round(rebuild.seconds, 2), eventsPerSec: Math.round(rebuildRate) },
+        rebuild: {
+          events: rebuild.events,
+          deals: rebuild.deals,
+          seconds: round(rebuild.seconds, 2),
+          eventsPerSec: Math.round(rebuildRate),
+          cpuSeconds: rebuildCpu,
+        },
         latencyMs: {
           state: lat(state),
           stateFirstRead: lat(stateCold),
@@ -662,6 +679,35 @@ async function main(): Promise<void> {
     await cleanup();
   }
 }
+
+/**
+ * CPU seconds the embedded server has used so far (Linux): its postmaster's
+ * own and its finished children's, and its live children's. Null for a server
+ * given by DATABASE_URL, or where /proc cannot tell.
+ */
+async function serverCpuSeconds(dataDir: string | undefined): Promise<number | null> {
+  if (dataDir === undefined) return null;
+  try {
+    const postmaster = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    let ticks = 0;
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => null);
+      if (stat === null) continue;
+      // the fields after the command name, which is in parentheses: state is field 3
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const [ppid, utime, stime, cutime, cstime] = [1, 11, 12, 13, 14].map((i) => Number(fields[i]));
+      if (Number(entry) === postmaster) ticks += (utime ?? 0) + (stime ?? 0) + (cutime ?? 0) + (cstime ?? 0);
+      else if (ppid === postmaster) ticks += (utime ?? 0) + (stime ?? 0);
+    }
+    return ticks / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ of /proc/<pid>/stat: 100 on every Linux build in use. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
