@@ -1,3 +1,5 @@
+import { EventStore } from '@app/event-store';
+import { DEAL_EVENT_SCHEMA_VERSIONS } from '@app/newsroom';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const source = (outlet: string, publishedAt: string, via: string[] = []) => ({
@@ -202,6 +204,41 @@ describe('deal state and history on two time axes', () => {
     expect(bad.status).toBe(400);
     const badStatus = await t.request('GET', '/deals?status=sold', { key: t.keys.reader });
     expect(badStatus.status).toBe(400);
+  });
+
+  it('streams a long deal\'s recorded timeline and audit trail past their first page, every event once and in order', async () => {
+    const deal = await openDeal('Oracle / Sphere', [
+      ['Oracle', 'acquirer'],
+      ['Sphere', 'target'],
+    ]);
+    const claimId = await claim(deal, {
+      kind: 'offer_made',
+      statement: 'Oracle offered $1B for Sphere.',
+      occurredAt: '2021-06',
+      amount: usd('1000000000'),
+      sources: [source('Reuters', '2021-06-02')],
+    });
+    // 5,200 verdicts (the last one "confirmed"), appended at once: more than a page of the timeline (5,000), five of the audit trail (1,000)
+    const verdicts = ['confirmed', 'disputed', 'unverifiable'] as const;
+    const events = Array.from({ length: 5_200 }, (_, i) => ({
+      type: 'VerdictGiven',
+      schemaVersion: DEAL_EVENT_SCHEMA_VERSIONS.VerdictGiven,
+      data: { claimId, verdict: verdicts[i % 3] as string, rationale: `Check ${i}.`, claimRevision: 1, givenBy: 'checker-long-deal' },
+    }));
+    await t.app.get(EventStore).append(`deal-${deal}`, 'any', events, { metadata: { actorId: 'checker-long-deal' } });
+
+    const timeline = await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader });
+    expect(timeline.status).toBe(200);
+    expect(timeline.headers.get('content-type')).toMatch(/^application\/json/);
+    const entries = timeline.body.entries as { version: number; verdict: string; sources: { outlet: string }[] }[];
+    expect(entries.map((e) => e.version)).toEqual(Array.from({ length: 5_202 }, (_, i) => i + 1));
+    expect(entries[5_201]).toMatchObject({ verdict: 'confirmed', sources: [{ outlet: 'Reuters' }] });
+    expect((await state(deal)).claimCounts).toMatchObject({ total: 1, confirmed: 1 });
+
+    const audit = await t.request('GET', `/audit/deals/${deal}`, { key: t.keys.reader });
+    expect(audit.status).toBe(200);
+    expect(audit.body.events.map((e: { version: number }) => e.version)).toEqual(Array.from({ length: 5_202 }, (_, i) => i + 1));
+    expect(audit.body.events[5_201]).toMatchObject({ type: 'VerdictGiven', data: { rationale: 'Check 5199.' } });
   });
 
   it('serves the fact-check queue oldest first, a claim with its history, and the audit trail', async () => {

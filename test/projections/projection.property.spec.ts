@@ -350,6 +350,10 @@ describe('the deal read models in PostgreSQL', () => {
             // read in pages of 1 to 3 entries, a claim's sources carried from page to page: the same text
             const whole = await text(await reads.recordedTimelineJson(dealId));
             for (const pageSize of [1, 2, 3]) expect(await text(await reads.recordedTimelineJson(dealId, pageSize))).toBe(whole);
+            // the audit trail too: every event once, in version order, whatever the page size
+            const audit = await text(await reads.auditTrailJson(dealId));
+            expect((JSON.parse(audit) as { events: { version: number }[] }).events.map((e) => e.version)).toEqual(stored.map((e) => e.version));
+            for (const pageSize of [1, 2, 3]) expect(await text(await reads.auditTrailJson(dealId, pageSize))).toBe(audit);
           }
 
           const result = await new DealProjectionRebuilder(dataSource, store).rebuild();

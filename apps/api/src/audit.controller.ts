@@ -1,9 +1,11 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import { EventStore } from '@app/event-store';
 import { DealReadModel } from '@app/newsroom';
 import { uuid } from './deals.controller';
+import { jsonChunksBody } from './json-chunks';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -16,8 +18,9 @@ export class AuditController {
 
   @Get('deals/:dealId')
   @ApiOkResponse({ description: '{ events }: the deal’s raw events with actor, recordedAt, position and hash.' })
-  async deal(@Param('dealId', uuid) dealId: string) {
-    return { events: await this.reads.auditTrail(dealId) };
+  async deal(@Param('dealId', uuid) dealId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    // already JSON: sent as the read model writes it
+    return jsonChunksBody(reply, await this.reads.auditTrailJson(dealId));
   }
 
   @Get('verify')

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
@@ -16,6 +15,7 @@ import {
   TimelineQuery,
 } from '@app/newsroom';
 import type { CommandContext } from '@app/newsroom';
+import { jsonChunksBody } from './json-chunks';
 import { Context } from './request-context';
 
 export const uuid = new ParseUUIDPipe();
@@ -46,10 +46,8 @@ export class DealsController {
   @ApiOkResponse({ description: '{ entries }: by valid time (the claims in order) or by recorded time (every event).' })
   async timeline(@Param('dealId', uuid) dealId: string, @Query() query: TimelineQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     if (query.axis === 'valid') return { entries: await this.reads.timeline(dealId, 'valid') };
-    // already JSON: streamed as the read model writes it
-    const chunks = await this.reads.recordedTimelineJson(dealId);
-    reply.header('content-type', 'application/json; charset=utf-8');
-    return Readable.from(chunks);
+    // already JSON: sent as the read model writes it
+    return jsonChunksBody(reply, await this.reads.recordedTimelineJson(dealId));
   }
 
   @Get(':dealId/claims')

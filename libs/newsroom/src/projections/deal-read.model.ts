@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventStore, type JsonObject } from '@app/event-store';
+import { EventStore, type JsonObject, type StoredEvent } from '@app/event-store';
 import { ProblemError } from '@app/platform';
 import { DealNotFoundError, ClaimNotFoundError } from '../domain';
 import { claimView } from '../domain/deal.fold';
@@ -177,9 +177,8 @@ export class DealReadModel {
 
   /**
    * `{"entries": [...]}` of the recorded timeline, as JSON text ready to send,
-   * in chunks of up to `pageSize` entries, each read when the one before has
-   * been taken: a deal of 100,000 events streams its 40 MB without holding
-   * them. The stored entries (json, as written) are joined without being
+   * in chunks of up to `pageSize` entries (see {@link jsonInPages}): a deal of
+   * 100,000 events streams its 40 MB without holding them. The stored entries (json, as written) are joined without being
    * parsed and serialized again, each given its claim's sources so far
    * (stored only where they change, see `StoredTimelineEntry`). The first page
    * is read before this resolves, so an unknown deal fails before anything is
@@ -190,17 +189,9 @@ export class DealReadModel {
     const first = await this.timelinePage(dealId, 0, pageSize);
     if (first.length === 0) throw new DealNotFoundError(dealId);
     const next = (after: number) => this.timelinePage(dealId, after, pageSize);
-    return (async function* () {
-      /** Each claim's sources so far, as the text between the brackets of a JSON array. */
-      const known = new Map<string, string>();
-      let page = first;
-      yield `{"entries":[${page.map((row) => timelineEntryJson(row, known)).join(',')}`;
-      while (page.length === pageSize) {
-        page = await next((page[page.length - 1] as TimelineRow).version);
-        if (page.length > 0) yield `,${page.map((row) => timelineEntryJson(row, known)).join(',')}`;
-      }
-      yield ']}';
-    })();
+    /** Each claim's sources so far, as the text between the brackets of a JSON array. */
+    const known = new Map<string, string>();
+    return jsonInPages('entries', first, pageSize, (last) => next(last.version), (row) => timelineEntryJson(row, known));
   }
 
   private timelinePage(dealId: string, after: number, limit: number): Promise<TimelineRow[]> {
@@ -388,21 +379,61 @@ export class DealReadModel {
   }
 
   /** The deal's raw events, for audit. */
-  async auditTrail(dealId: string) {
-    const events = await this.store.readStream(dealStreamId(dealId));
-    if (events.length === 0) throw new DealNotFoundError(dealId);
-    return events.map((e) => ({
-      position: e.position,
-      version: e.version,
-      type: e.type,
-      schemaVersion: e.schemaVersion,
-      data: e.data,
-      actor: { keyId: e.metadata.actorId ?? null, roles: e.metadata.actorRoles ?? [] },
-      metadata: e.metadata,
-      recordedAt: e.recordedAt.toISOString(),
-      hash: e.hash,
-    }));
+  /**
+   * `{"events": [...]}`: the deal's raw events with actor, recordedAt,
+   * position and hash, as JSON text in chunks of up to `pageSize` events (see
+   * {@link jsonInPages}): a deal of 100,000 events is never held whole. The first page is read before this resolves,
+   * so an unknown deal fails before anything is sent.
+   */
+  async auditTrailJson(dealId: string, pageSize = AUDIT_PAGE): Promise<AsyncIterable<string>> {
+    const streamId = dealStreamId(dealId);
+    const read = (from: number) => this.store.readStream(streamId, { fromVersion: from, toVersion: from + pageSize - 1 });
+    const first = await read(1);
+    if (first.length === 0) throw new DealNotFoundError(dealId);
+    return jsonInPages('events', first, pageSize, (last) => read(last.version + 1), auditEventJson);
   }
+
+}
+
+/**
+ * `{"<field>":[...]}` as JSON text, one chunk per page: each page after the
+ * first is read when the chunk before it has been taken, and the closing
+ * brackets ride on the last chunk, so a list that fits one page is one chunk.
+ */
+async function* jsonInPages<T>(
+  field: string,
+  first: T[],
+  pageSize: number,
+  after: (last: T) => Promise<T[]>,
+  json: (item: T) => string,
+): AsyncGenerator<string> {
+  let page = first;
+  let chunk = `{"${field}":[${page.map(json).join(',')}`;
+  while (page.length === pageSize) {
+    const next = await after(page[page.length - 1] as T);
+    if (next.length === 0) break;
+    yield chunk;
+    page = next;
+    chunk = `,${page.map(json).join(',')}`;
+  }
+  yield `${chunk}]}`;
+}
+
+/** Audit trail events read per query. */
+const AUDIT_PAGE = 1_000;
+
+function auditEventJson(e: StoredEvent): string {
+  return JSON.stringify({
+    position: e.position,
+    version: e.version,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: e.data,
+    actor: { keyId: e.metadata.actorId ?? null, roles: e.metadata.actorRoles ?? [] },
+    metadata: e.metadata,
+    recordedAt: e.recordedAt.toISOString(),
+    hash: e.hash,
+  });
 }
 
 /** Recorded timeline entries read per query. */

@@ -1,0 +1,27 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+
+/**
+ * The body for JSON text that comes in chunks: one chunk is sent as it is
+ * (with its length), more are streamed as they come, so a long list is never
+ * held whole and a short one costs no stream.
+ */
+export async function jsonChunksBody(reply: FastifyReply, chunks: AsyncIterable<string>): Promise<string | Readable> {
+  reply.header('content-type', 'application/json; charset=utf-8');
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return '';
+  const second = await iterator.next();
+  if (second.done) return first.value;
+  return Readable.from(
+    (async function* () {
+      try {
+        yield first.value;
+        yield second.value;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      } finally {
+        await iterator.return?.(); // the client went away: read no further pages
+      }
+    })(),
+  );
+}
