@@ -143,33 +143,40 @@ function newDraft(data: ClaimRecorded['data'], event: { recordedAt: string; posi
   };
 }
 
-function draftOf(record: ClaimRecord): Draft {
+/** The record's fields that may be null. */
+export type NullableClaimField = { [K in keyof ClaimRecord]-?: null extends ClaimRecord[K] ? K : never }[keyof ClaimRecord];
+
+/** A record whose null fields may be missing (as stored): they read as null, the scaled amount is derived again. */
+export type ClaimRecordFields = Omit<ClaimRecord, NullableClaimField> & Partial<Pick<ClaimRecord, NullableClaimField>>;
+
+function draftOf(record: ClaimRecordFields): Draft {
+  const amount = record.amount ?? null;
   return {
     claimId: record.claimId,
     dealId: record.dealId,
     kind: record.kind,
     statement: record.statement,
     occurredAt: record.occurredAt,
-    amount: record.amount,
-    party: record.party,
-    agreementLevel: record.agreementLevel,
-    regulatoryOutcome: record.regulatoryOutcome,
-    contradicts: record.contradicts,
+    amount,
+    party: record.party ?? null,
+    agreementLevel: record.agreementLevel ?? null,
+    regulatoryOutcome: record.regulatoryOutcome ?? null,
+    contradicts: record.contradicts ?? null,
     sources: record.sources,
     recordedBy: record.recordedBy,
     recordedAt: record.recordedAt,
     position: record.position,
     version: record.version,
     revision: record.revision,
-    latestVerdict: record.latestVerdict,
-    retraction: record.retraction,
+    latestVerdict: record.latestVerdict ?? null,
+    retraction: record.retraction ?? null,
     verdict: record.verdict,
     counts: record.counts,
     start: record.start,
     earliestPublishedAt: record.earliestPublishedAt,
     orderKey: record.orderKey,
-    comparableAmount: record.comparableAmount,
-    partyKey: record.partyKey,
+    comparableAmount: record.comparableAmount !== undefined ? record.comparableAmount : amount === null ? null : toComparable(amount),
+    partyKey: record.partyKey ?? null,
   };
 }
 
@@ -243,6 +250,15 @@ function seal(draft: Draft): ClaimRecord {
 
 export function newClaimRecord(data: ClaimRecorded['data'], event: { recordedAt: string; position: number; version: number }): ClaimRecord {
   return seal(newDraft(data, event));
+}
+
+/**
+ * The record from its fields, missing ones null: in the one field order every
+ * record has (one object shape; spreading parsed objects, whose shapes vary
+ * with the fields they hold, cost 12 µs a record).
+ */
+export function claimRecordOf(fields: ClaimRecordFields): ClaimRecord {
+  return draftOf(fields);
 }
 
 /** The record after one more event about this claim (a new object; the old one is untouched). */

@@ -1,4 +1,4 @@
-import type { ClaimRecord } from '../domain/claim.record';
+import { claimRecordOf, type ClaimRecord, type ClaimRecordFields } from '../domain/claim.record';
 import { SCALAR_SLOTS } from '../domain/deal.derivation';
 import type { RecordedDealEvent } from '../domain/deal.events';
 import { itemSortKey, listSlot, type DealStateHead, type StateItem, type StateListField } from '../domain/deal.items';
@@ -6,19 +6,14 @@ import { IncrementalDealState } from '../domain/deal.timeline';
 import type { DealHeader } from '../domain/deal.state';
 import type { ClaimCounts, TimelineEntry } from '../domain/deal.views';
 import type { Source } from '../domain/source';
-import { toComparable } from '../domain/money';
 import { outletKey } from '../domain/source';
-
-/** The claim record's fields that may be null. */
-type NullableField = { [K in keyof ClaimRecord]-?: null extends ClaimRecord[K] ? K : never }[keyof ClaimRecord];
 
 /**
  * A claim record as stored (json): the same less the scaled amount, which is
  * derived again on load, and less its null fields, which read back as null
  * (most claims have six: a tenth of the bytes written per claim).
  */
-export type StoredClaimRecord = Omit<ClaimRecord, 'comparableAmount' | NullableField> & Partial<Pick<ClaimRecord, NullableField>>;
-
+export type StoredClaimRecord = Omit<ClaimRecordFields, 'comparableAmount'>;
 
 export interface DealRow {
   dealId: string;
@@ -81,77 +76,17 @@ export function isRelevant(record: ClaimRecord): boolean {
   return record.counts && (record.kind !== 'statement' || record.amount !== null);
 }
 
-/** The fields a stored record keeps when not null: all but the derived amount (the compiler checks the list is whole). */
-const STORED_FIELDS = Object.keys({
-  claimId: true,
-  dealId: true,
-  kind: true,
-  statement: true,
-  occurredAt: true,
-  amount: true,
-  party: true,
-  agreementLevel: true,
-  regulatoryOutcome: true,
-  contradicts: true,
-  sources: true,
-  recordedBy: true,
-  recordedAt: true,
-  position: true,
-  version: true,
-  revision: true,
-  latestVerdict: true,
-  retraction: true,
-  verdict: true,
-  counts: true,
-  start: true,
-  earliestPublishedAt: true,
-  orderKey: true,
-  partyKey: true,
-} satisfies { [K in Exclude<keyof ClaimRecord, 'comparableAmount'>]: true }) as (keyof StoredClaimRecord)[];
-
 export function toStoredRecord(record: ClaimRecord): StoredClaimRecord {
   const stored: Record<string, unknown> = {};
-  for (const field of STORED_FIELDS) {
-    const value = record[field];
-    if (value !== null) stored[field] = value;
+  for (const field in record) {
+    const value = record[field as keyof ClaimRecord];
+    if (value !== null && field !== 'comparableAmount') stored[field] = value;
   }
   return stored as unknown as StoredClaimRecord;
 }
 
-/**
- * The record again, its missing fields null. Written out field by field: every
- * record gets one shape (spreading the parsed objects, whose shapes vary with
- * the fields they hold, cost 12 µs a record when a working set is loaded).
- */
-export function fromStoredRecord(s: StoredClaimRecord): ClaimRecord {
-  const amount = s.amount ?? null;
-  return {
-    claimId: s.claimId,
-    dealId: s.dealId,
-    kind: s.kind,
-    statement: s.statement,
-    occurredAt: s.occurredAt,
-    amount,
-    party: s.party ?? null,
-    agreementLevel: s.agreementLevel ?? null,
-    regulatoryOutcome: s.regulatoryOutcome ?? null,
-    contradicts: s.contradicts ?? null,
-    sources: s.sources,
-    recordedBy: s.recordedBy,
-    recordedAt: s.recordedAt,
-    position: s.position,
-    version: s.version,
-    revision: s.revision,
-    latestVerdict: s.latestVerdict ?? null,
-    retraction: s.retraction ?? null,
-    verdict: s.verdict,
-    counts: s.counts,
-    start: s.start,
-    earliestPublishedAt: s.earliestPublishedAt,
-    orderKey: s.orderKey,
-    comparableAmount: amount === null ? null : toComparable(amount),
-    partyKey: s.partyKey ?? null,
-  };
+export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
+  return claimRecordOf(stored);
 }
 
 /**
