@@ -359,6 +359,11 @@ describe('the deal read models in PostgreSQL', () => {
           const result = await new DealProjectionRebuilder(dataSource, store).rebuild();
           expect(result).toMatchObject({ events: log.length, deals: dealIds.length });
           expect(await dump(dataSource)).toEqual(incremental);
+          // folded in two threads, a few deals at a time: the same tables
+          const threads = { threads: 2, minEvents: 0, script: process.env.REBUILD_WORKER as string, rangeEvents: 7 };
+          const threaded = await new DealProjectionRebuilder(dataSource, store, threads).rebuild();
+          expect(threaded).toMatchObject({ events: log.length, deals: dealIds.length });
+          expect(await dump(dataSource)).toEqual(incremental);
         } finally {
           await dataSource.destroy();
           await db.drop();

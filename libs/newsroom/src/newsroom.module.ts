@@ -9,6 +9,7 @@ import { OpenDealHandler } from './application/open-deal/open-deal.handler';
 import { RecordClaimHandler } from './application/record-claim/record-claim.handler';
 import { RetractClaimHandler } from './application/retract-claim/retract-claim.handler';
 import { NdjsonImporter } from './demo/ndjson-importer';
+import { registerDealUpcasters } from './domain/deal.upcasters';
 import { newsroomProblemMapper } from './http/newsroom-problem.mapper';
 import { DealEventCache } from './projections/deal-event.cache';
 import { DealProjectionRebuilder } from './projections/deal-projection.rebuilder';
@@ -36,6 +37,7 @@ export class NewsroomModule implements OnModuleInit {
 
   onModuleInit(): void {
     registerProblemMapper(newsroomProblemMapper);
+    registerDealUpcasters(this.store.upcasters);
     this.store.useInlineProjection(this.dealStates);
   }
 }

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventStore, type JsonObject } from '@app/event-store';
-import type { RecordedDealEvent } from '../domain/deal.events';
-import { DealProjector } from './deal-projector';
-import { DealProjectionTables, PROJECTION_LOCK, PROJECTION_TABLES } from './deal-projection.tables';
+import { copyFrom, type CopyClient } from './binary-copy';
+import { DealProjectionTables, PROJECTION_LOCK, PROJECTION_TABLES, type CopyData } from './deal-projection.tables';
+import { projectRange, type EventQuery, type ProjectedRange, type StreamRange } from './deal-rebuild.range';
+import { connectionOf, FoldThread, rebuildThreadOptions, type RebuildThreadOptions } from './deal-rebuild.threads';
 import { projectInto } from './deal-state.projection';
 
 export interface RebuildResult {
@@ -24,34 +25,23 @@ export const REBUILD_LOCK = PROJECTION_LOCK + 1;
 const NEXT = '_next';
 /** The replaced tables, between the swap and their drop. */
 const OLD = '_old';
-/**
- * Events read per query of the first pass (the next one is read while these
- * are projected). Small enough that parsed rows die young: 20,000 at a time
- * were promoted to the old generation and cost about a sixth of the rate.
- */
-const READ_BATCH = 1_000;
+/** Injection token of the {@link RebuildThreadOptions} (default: from the environment). */
+export const REBUILD_THREAD_OPTIONS = Symbol('REBUILD_THREAD_OPTIONS');
 /** Catch-up rounds before the swap does the rest under the lock. */
 const MAX_CATCH_UP_ROUNDS = 20;
 /** Lagging deals projected per catch-up transaction. */
 const CATCH_UP_CHUNK = 50;
 /** Swaps tried when a reader's table lock makes one wait past its lock timeout. */
 const SWAP_ATTEMPTS = 5;
-/** COPY data written at a time in the first pass. */
-const WRITE_BATCH_BYTES = 32 << 20;
+/** Folded ranges waiting to be written, per fold lane, before the lanes wait for the writer. */
+const WRITES_QUEUED_PER_LANE = 2;
 /** Memory for each index build: enough to sort a large table's keys without spilling. */
 const INDEX_BUILD_MEMORY = '128MB';
-/** Events projected between two turns of the event loop in the first pass. */
-const YIELD_EVERY = 500;
 
-interface EventRow {
-  position: string;
-  stream_id: string;
-  version: number;
-  type: string;
-  schema_version: number;
-  data: JsonObject;
-  /** As `Date#toISOString` writes it (the store keeps milliseconds). */
-  recorded_at: string;
+/** Where ranges of deal streams are folded: a thread, or this process. */
+interface FoldLane {
+  project(range: StreamRange): Promise<ProjectedRange>;
+  close(): Promise<void>;
 }
 
 interface IndexRow {
@@ -65,9 +55,12 @@ interface IndexRow {
  * (`deal_states_next`, `deal_claims_next`, `deal_timeline_next`) and swaps
  * them in while the API keeps serving and recording:
  *
- * 1. a first pass reads the deal events in (stream, version) order, keeps one
- *    {@link DealProjector} per stream while its events come, and loads the
- *    rows with COPY into the empty copies, indexes built afterwards;
+ * 1. a first pass splits the deal streams into ranges of some thousands of
+ *    events, folds them in threads (one per core; see deal-rebuild.worker),
+ *    each reading its ranges on its own connection and keeping one
+ *    DealProjector per stream while its events come, and loads the rows
+ *    they send back, as binary COPY data, into the empty copies in one
+ *    transaction; indexes are built afterwards;
  * 2. catch-up rounds apply what was appended meanwhile, deal by deal, the way
  *    the inline projection does (`projectInto`), until nothing lags;
  * 3. one transaction takes the projection lock exclusively (it waits for the
@@ -80,10 +73,15 @@ interface IndexRow {
 export class DealProjectionRebuilder {
   private readonly next = new DealProjectionTables(NEXT);
 
+  private readonly threads: RebuildThreadOptions;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
-  ) {}
+    @Optional() @Inject(REBUILD_THREAD_OPTIONS) threads?: RebuildThreadOptions,
+  ) {
+    this.threads = threads ?? rebuildThreadOptions();
+  }
 
   async rebuild(onProgress?: RebuildProgress): Promise<RebuildResult> {
     const started = performance.now();
@@ -164,102 +162,86 @@ export class DealProjectionRebuilder {
   }
 
   /**
-   * (b) Every deal event in (stream, version) order, in keyset-paginated
-   * batches. Each deal's rows are encoded for COPY as soon as its stream
-   * ends; the next batch is read while this one is projected, and rows are
-   * copied in (on a connection of their own) while the next ones are
-   * projected. The loop yields to the event loop often, so the writer and
-   * the reader are answered while it works.
+   * (b) Every deal event, folded range by range in the fold lanes (threads,
+   * or this process for a small store), the rows of each range copied in on
+   * a connection of its own while the next ranges are folded. The writer's
+   * one transaction empties the tables and loads them: COPY then writes
+   * frozen, all-visible rows, so nothing rewrites the pages afterwards (the
+   * index builds would otherwise set every row's hint bits).
    */
   private async firstPass(progress: Progress): Promise<void> {
+    const ranges = await this.streamRanges();
+    const threaded = this.threads.threads > 0 && this.threads.script !== null && progress.total >= this.threads.minEvents;
+    const lanes = threaded ? this.startThreads(Math.min(this.threads.threads, ranges.length)) : [this.inProcessLane()];
     const writer = this.dataSource.createQueryRunner();
-    const client = (await writer.connect()) as CopyClient;
-    // one transaction that empties the tables and loads them: COPY then writes
-    // frozen, all-visible rows, so nothing rewrites the pages afterwards (the
-    // index builds would otherwise set every row's hint bits)
-    await writer.startTransaction();
     try {
+      const client = (await writer.connect()) as CopyClient;
+      await writer.startTransaction();
       await writer.query(`truncate ${PROJECTION_TABLES.map((table) => `${table}${NEXT}`).join(', ')}`);
-      let cursor: [string, number] = ['deal-', 0];
-      let reading: Promise<EventRow[]> | null = this.readBatch(cursor);
       let writing: Promise<void> = Promise.resolve();
-      let current: { streamId: string; projector: DealProjector; events: number } | null = null;
-      let pending = new Pending();
-
-      const flush = (): void => {
-        if (current === null) return;
-        const rows = current.projector.rows();
-        pending.add(this.next.copyData(rows), current.events);
-        current = null;
+      let queued = 0;
+      const write = (copies: CopyData[], events: number): void => {
+        queued++;
+        writing = writing.then(async () => {
+          for (const { sql, chunks } of copies) await copyFrom(client, sql, chunks);
+          queued--;
+          progress.add(events);
+        });
+        writing.catch(() => undefined); // awaited by the lanes and below: not an unhandled rejection meanwhile
       };
-      const write = async (batch: Pending): Promise<void> => {
-        await writing;
-        writing = (async () => {
-          for (const [sql, buffer] of batch.copies) await copyFrom(client, `${sql} with (freeze)`, buffer.finish());
-          progress.add(batch.events);
-        })();
-        writing.catch(() => undefined); // awaited later: not an unhandled rejection meanwhile
+      const fold = async (lane: FoldLane): Promise<void> => {
+        for (let range = ranges.shift(); range !== undefined; range = ranges.shift()) {
+          const { copies, events } = await lane.project(range);
+          write(copies, events);
+          while (queued > WRITES_QUEUED_PER_LANE * lanes.length) await writing;
+        }
       };
-
-      while (reading !== null) {
-        const rows: EventRow[] = await reading;
-        const last = rows[rows.length - 1];
-        if (rows.length === READ_BATCH && last !== undefined) {
-          cursor = [last.stream_id, last.version];
-          reading = this.readBatch(cursor);
-          reading.catch(() => undefined); // awaited on the next turn
-        } else {
-          reading = null;
-        }
-        for (let i = 0; i < rows.length; i++) {
-          const row = rows[i] as EventRow;
-          if (current === null || current.streamId !== row.stream_id) {
-            flush();
-            current = { streamId: row.stream_id, projector: new DealProjector(null, null), events: 0 };
-          }
-          current.projector.apply(this.toRecorded(row));
-          current.events++;
-          if (i % YIELD_EVERY === YIELD_EVERY - 1) {
-            await yieldToEventLoop();
-          }
-        }
-        if (reading === null) flush();
-        if (pending.bytes >= WRITE_BATCH_BYTES || (reading === null && pending.events > 0)) {
-          await write(pending);
-          pending = new Pending();
-        }
-      }
+      await Promise.all(lanes.map(fold));
       await writing;
       await writer.commitTransaction();
     } catch (error) {
-      await writer.rollbackTransaction().catch(() => undefined);
+      if (writer.isTransactionActive) await writer.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
+      await Promise.all(lanes.map((lane) => lane.close()));
       await writer.release();
     }
   }
 
-  private readBatch([streamId, version]: [string, number]): Promise<EventRow[]> {
-    return this.dataSource.query(
-      `select position, stream_id, version::int as version, type, schema_version, data,
-              to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
-         from es_events
-        where (stream_id, version) > ($1::text, $2::bigint) and stream_id like 'deal-%'
-        order by stream_id, version
-        limit $3`,
-      [streamId, version, READ_BATCH],
+  /**
+   * The deal streams cut into consecutive ranges of about `rangeEvents` events
+   * (by the stream versions now); the last range is open-ended, so streams
+   * opened meanwhile are in one too.
+   */
+  private async streamRanges(): Promise<StreamRange[]> {
+    const rows: { last: string }[] = await this.dataSource.query(
+      `select max(stream_id) as last
+         from (select stream_id, sum(version) over (order by stream_id) as upto
+                 from es_streams where stream_id like 'deal-%') s
+        group by ceil(upto / $1::numeric)
+        order by last`,
+      [this.threads.rangeEvents],
     );
+    const ranges: StreamRange[] = [];
+    let after = 'deal-';
+    for (const { last } of rows.slice(0, -1)) {
+      ranges.push({ after, last });
+      after = last;
+    }
+    ranges.push({ after, last: null });
+    return ranges;
   }
 
-  private toRecorded(row: EventRow): RecordedDealEvent {
-    const { data } = this.store.upcasters.upcast(row.type, row.schema_version, row.data);
-    return {
-      type: row.type,
-      data,
-      position: Number(row.position),
-      version: row.version,
-      recordedAt: row.recorded_at,
-    } as unknown as RecordedDealEvent;
+  private startThreads(count: number): FoldLane[] {
+    const data = { connection: connectionOf(this.dataSource), suffix: NEXT };
+    return Array.from({ length: count }, () => new FoldThread(this.threads.script as string, data));
+  }
+
+  /** Folds ranges here, reading them on the data source's pool. */
+  private inProcessLane(): FoldLane {
+    const query: EventQuery = (sql, parameters) => this.dataSource.query(sql, parameters);
+    const upcast = (type: string, version: number, data: JsonObject) => this.store.upcasters.upcast(type, version, data).data;
+    return { project: (range) => projectRange(query, upcast, this.next, range), close: async () => undefined };
   }
 
   /**
@@ -341,136 +323,6 @@ export class DealProjectionRebuilder {
   }
 }
 
-/**
- * Rows waiting to be written: per COPY statement, its lines packed into
- * buffers as they come (off the JavaScript heap, so the strings die young),
- * and the number of events they come from.
- */
-class Pending {
-  readonly copies = new Map<string, CopyBuffer>();
-  events = 0;
-  bytes = 0;
-
-  add(copies: { sql: string; lines: string[] }[], events: number): void {
-    for (const { sql, lines } of copies) {
-      let buffer = this.copies.get(sql);
-      if (buffer === undefined) this.copies.set(sql, (buffer = new CopyBuffer()));
-      for (const line of lines) this.bytes += buffer.line(line);
-    }
-    this.events += events;
-  }
-}
-
-/** COPY text data in chunks of about COPY_CHUNK bytes. */
-class CopyBuffer {
-  readonly chunks: Buffer[] = [];
-  private chunk = Buffer.allocUnsafe(COPY_CHUNK);
-  private used = 0;
-
-  /** Appends a line; returns its size in bytes. */
-  line(text: string): number {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (this.used + text.length * 3 + 1 > COPY_CHUNK) {
-      this.seal();
-      if (text.length * 3 + 1 > COPY_CHUNK) {
-        const whole = Buffer.from(`${text}\n`);
-        this.chunks.push(whole);
-        return whole.length;
-      }
-    }
-    const bytes = this.chunk.write(text, this.used);
-    this.used += bytes;
-    this.chunk[this.used++] = 0x0a;
-    return bytes + 1;
-  }
-
-  /** The chunks, the last one included. */
-  finish(): Buffer[] {
-    this.seal();
-    return this.chunks;
-  }
-
-  private seal(): void {
-    if (this.used === 0) return;
-    this.chunks.push(this.chunk.subarray(0, this.used));
-    this.chunk = Buffer.allocUnsafe(COPY_CHUNK);
-    this.used = 0;
-  }
-}
-
-/** The parts of a pg client (and its connection) a COPY FROM STDIN needs. */
-interface CopyConnection {
-  query(text: string): void;
-  sendCopyFromChunk(chunk: Buffer): void;
-  endCopyFrom(): void;
-}
-
-interface CopyClient {
-  query(submittable: CopyFrom): unknown;
-}
-
-/** Bytes of COPY data per message. */
-const COPY_CHUNK = 1 << 20;
-
-/**
- * `COPY ... FROM STDIN` through pg's Submittable interface (the one its
- * cursors and pg-copy-streams use): the lines are sent once the server asks
- * for them; resolves when the server is ready again.
- */
-class CopyFrom {
-  readonly finished: Promise<void>;
-  private settle!: (error?: Error) => void;
-
-  constructor(
-    private readonly sql: string,
-    private readonly chunks: Buffer[],
-  ) {
-    this.finished = new Promise<void>((resolve, reject) => {
-      let settled = false;
-      this.settle = (error) => {
-        if (settled) return;
-        settled = true;
-        if (error) reject(error);
-        else resolve();
-      };
-    });
-  }
-
-  submit(connection: CopyConnection): void {
-    connection.query(this.sql);
-  }
-
-  handleCopyInResponse(connection: CopyConnection): void {
-    for (const chunk of this.chunks) connection.sendCopyFromChunk(chunk);
-    connection.endCopyFrom();
-  }
-
-  handleError(error: Error): void {
-    this.settle(error);
-  }
-
-  handleReadyForQuery(): void {
-    this.settle();
-  }
-
-  handleCommandComplete(): void {}
-  handleRowDescription(): void {}
-  handleDataRow(): void {}
-  handleEmptyQuery(): void {}
-  handlePortalSuspended(): void {}
-  handleCopyData(): void {}
-}
-
-async function copyFrom(client: CopyClient, sql: string, chunks: Buffer[]): Promise<void> {
-  const copy = new CopyFrom(sql, chunks);
-  client.query(copy);
-  await copy.finished;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /** `CREATE INDEX name ON schema.table ...` of the live table, for the copy: `name_next` on `table_next`. */
 function nextIndexDefinition(index: IndexRow, table: string): string {
   const match = /^(CREATE (?:UNIQUE )?INDEX )(\S+)( ON (?:ONLY )?)(\S+)( USING .*)$/s.exec(index.definition);
@@ -485,7 +337,8 @@ class Progress {
 
   constructor(
     private readonly report: RebuildProgress | undefined,
-    private total: number,
+    /** Events to project, as far as known. */
+    public total: number,
   ) {
     report?.(0, total);
   }

@@ -6,12 +6,16 @@ import type { DealStateHead } from '../domain/deal.items';
 import { IncrementalDealState } from '../domain/deal.timeline';
 import { DealRow, fromStoredRecord, isRelevant, ProjectionRows, StoredClaimRecord, toStoredEntry } from './deal-projector';
 import { partyKey } from '../domain/claim.record';
+import { BinaryCopyWriter } from './binary-copy';
 
 /** Inline projections hold it shared; a rebuild takes it exclusively to swap tables. */
 export const PROJECTION_LOCK = 73_410_001;
 
 /** `start` and `order_key` repeat the record's, for reports that order claims in SQL. */
 const CLAIM_COLUMNS = 'claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, start, order_key, record, versions';
+const STATE_COLUMNS = 'deal_id, version, title, kind, status, party_keys, head, opened_position, last_position, last_recorded_at';
+const ITEM_COLUMNS = 'deal_id, field, item_key, sort_key, item';
+const TIMELINE_COLUMNS = 'deal_id, version, position, event_type, claim_id, sources, entry';
 
 export const PROJECTION_TABLES = ['deal_states', 'deal_state_items', 'deal_claims', 'deal_timeline'] as const;
 
@@ -176,8 +180,8 @@ export class DealProjectionTables {
   async write(manager: EntityManager, { deals, claims, timeline, items, removedItems }: ProjectionRows): Promise<void> {
     if (deals.length > 0) {
       await manager.query(
-        `insert into ${this.states} (deal_id, version, title, kind, status, party_keys, head, opened_position, last_position, last_recorded_at)
-         select deal_id, version, title, kind, status, party_keys, head, opened_position, last_position, last_recorded_at
+        `insert into ${this.states} (${STATE_COLUMNS})
+         select ${STATE_COLUMNS}
            from jsonb_to_recordset($1::jsonb) as r(deal_id uuid, version integer, title text, kind text, status text,
                 party_keys text[], head jsonb, opened_position bigint, last_position bigint, last_recorded_at timestamptz)
          on conflict (deal_id) do update set version = excluded.version, title = excluded.title, kind = excluded.kind,
@@ -239,8 +243,8 @@ export class DealProjectionTables {
     }
     if (items.length > 0) {
       await manager.query(
-        `insert into ${this.items} (deal_id, field, item_key, sort_key, item)
-         select deal_id, field, item_key, sort_key, item
+        `insert into ${this.items} (${ITEM_COLUMNS})
+         select ${ITEM_COLUMNS}
            from jsonb_to_recordset($1::jsonb) as r(deal_id uuid, field text, item_key text, sort_key text, item jsonb)
          on conflict (deal_id, field, item_key) do update set sort_key = excluded.sort_key, item = excluded.item`,
         [JSON.stringify(items.map((i) => ({ deal_id: i.dealId, field: i.field, item_key: i.key, sort_key: i.sortKey, item: i.item })))],
@@ -248,8 +252,8 @@ export class DealProjectionTables {
     }
     if (timeline.length > 0) {
       await manager.query(
-        `insert into ${this.timeline} (deal_id, version, position, event_type, claim_id, sources, entry)
-         select deal_id, version, position, event_type, claim_id, sources, entry
+        `insert into ${this.timeline} (${TIMELINE_COLUMNS})
+         select ${TIMELINE_COLUMNS}
            from json_to_recordset($1::json) as r(deal_id uuid, version integer, position bigint, event_type text, claim_id uuid,
                 sources json, entry json)`,
         [
@@ -272,88 +276,94 @@ export class DealProjectionTables {
     }
   }
 
-  /**
-   * The same rows as {@link write} stores, as `COPY ... FROM STDIN` statements
-   * with their data in text format, for bulk loads into empty tables (a
-   * rebuild): no upsert, no JSON document of the whole batch for PostgreSQL
-   * to parse before it parses each row's own.
-   */
-  copyData({ deals, claims, timeline, items, removedItems }: ProjectionRows): { sql: string; lines: string[] }[] {
-    if (removedItems.length > 0) throw new Error('COPY loads new rows only: nothing to remove');
-    const copies: { sql: string; lines: string[] }[] = [];
-    if (deals.length > 0) {
-      copies.push({
-        sql: `copy ${this.states} (deal_id, version, title, kind, status, party_keys, head, opened_position, last_position, last_recorded_at) from stdin`,
-        lines: deals.map((d) =>
-          [
-            d.dealId,
-            d.version,
-            copyText(d.head.title),
-            copyText(d.head.kind),
-            copyText(d.head.status),
-            copyArray(d.head.parties.map((p) => partyKey(p.name))),
-            copyJson(d.head),
-            d.openedPosition,
-            d.lastPosition,
-            d.lastRecordedAt,
-          ].join('\t'),
-        ),
-      });
-    }
-    if (claims.length > 0) {
-      copies.push({
-        sql: `copy ${this.claims} (${CLAIM_COLUMNS}) from stdin`,
-        lines: claims.map((c) =>
-          [
-            c.claimId,
-            c.dealId,
-            c.position,
-            copyText(c.kind),
-            copyText(c.verdict),
-            c.relevant ? 't' : 'f',
-            copyArray(c.outletKeys),
-            copyText(c.record.start),
-            copyText(c.record.orderKey),
-            copyJson(c.record),
-            `{${c.versions.join(',')}}`,
-          ].join('\t'),
-        ),
-      });
-    }
-    if (items.length > 0) {
-      copies.push({
-        sql: `copy ${this.items} (deal_id, field, item_key, sort_key, item) from stdin`,
-        lines: items.map((i) => `${i.dealId}\t${i.field}\t${copyText(i.key)}\t${copyText(i.sortKey)}\t${copyJson(i.item)}`),
-      });
-    }
-    if (timeline.length > 0) {
-      copies.push({
-        sql: `copy ${this.timeline} (deal_id, version, position, event_type, claim_id, sources, entry) from stdin`,
-        lines: timeline.map((t) => {
-          const stored = toStoredEntry(t.entry);
-          const sources = stored.sources === null ? '\\N' : copyJson(stored.sources);
-          return `${t.dealId}\t${t.version}\t${t.position}\t${t.entry.eventType}\t${t.entry.claimId ?? '\\N'}\t${sources}\t${copyJson(stored.entry)}`;
-        }),
-      });
-    }
-    return copies;
+  /** A bulk load of new rows into these tables (a rebuild's empty copies). */
+  bulkLoad(): ProjectionCopy {
+    return new ProjectionCopy(this);
   }
 }
 
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A text value in COPY text format: backslash, tab, newline and carriage return escaped. */
-function copyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string);
+/** One COPY statement and its data. */
+export interface CopyData {
+  sql: string;
+  chunks: Buffer[];
 }
 
-/** JSON in COPY text format: JSON text has no raw tab or line break, so only backslashes double. */
-function copyJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
-}
+/**
+ * The same rows as {@link DealProjectionTables.write} stores, as binary `COPY ...
+ * FROM STDIN` data, for bulk loads into empty tables (a rebuild): no upsert,
+ * no JSON document of the whole batch for PostgreSQL to parse before it
+ * parses each row's own, no text to unescape.
+ */
+export class ProjectionCopy {
+  private readonly states = new BinaryCopyWriter();
+  private readonly claims = new BinaryCopyWriter();
+  private readonly items = new BinaryCopyWriter();
+  private readonly timeline = new BinaryCopyWriter();
 
-/** A text[] literal in COPY text format. */
-function copyArray(items: readonly string[]): string {
-  return copyText(`{${items.map((item) => `"${item.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+  constructor(private readonly tables: DealProjectionTables) {}
+
+  get bytes(): number {
+    return this.states.bytes + this.claims.bytes + this.items.bytes + this.timeline.bytes;
+  }
+
+  add({ deals, claims, timeline, items, removedItems }: ProjectionRows): void {
+    if (removedItems.length > 0) throw new Error('COPY loads new rows only: nothing to remove');
+    for (const d of deals) {
+      this.states
+        .row(10)
+        .uuid(d.dealId)
+        .int4(d.version)
+        .text(d.head.title)
+        .text(d.head.kind)
+        .text(d.head.status)
+        .textArray(d.head.parties.map((p) => partyKey(p.name)))
+        .jsonb(JSON.stringify(d.head))
+        .int8(d.openedPosition)
+        .int8(d.lastPosition)
+        .timestamptz(d.lastRecordedAt);
+    }
+    for (const c of claims) {
+      this.claims
+        .row(11)
+        .uuid(c.claimId)
+        .uuid(c.dealId)
+        .int8(c.position)
+        .text(c.kind)
+        .text(c.verdict)
+        .bool(c.relevant)
+        .textArray(c.outletKeys)
+        .text(c.record.start)
+        .text(c.record.orderKey)
+        .text(JSON.stringify(c.record))
+        .int4Array(c.versions);
+    }
+    for (const i of items) {
+      this.items.row(5).uuid(i.dealId).text(i.field).text(i.key).text(i.sortKey).jsonb(JSON.stringify(i.item));
+    }
+    for (const t of timeline) {
+      const stored = toStoredEntry(t.entry);
+      this.timeline
+        .row(7)
+        .uuid(t.dealId)
+        .int4(t.version)
+        .int8(t.position)
+        .text(t.entry.eventType)
+        .nullableUuid(t.entry.claimId)
+        .nullableText(stored.sources === null ? null : JSON.stringify(stored.sources))
+        .text(JSON.stringify(stored.entry));
+    }
+  }
+
+  /** The COPY statements of the tables that got rows; the writer is done. */
+  finish(): CopyData[] {
+    const copies: CopyData[] = [];
+    const add = (writer: BinaryCopyWriter, table: string, columns: string) => {
+      if (writer.rows > 0) copies.push({ sql: `copy ${table} (${columns}) from stdin with (format binary, freeze)`, chunks: writer.finish() });
+    };
+    add(this.states, this.tables.states, STATE_COLUMNS);
+    add(this.claims, this.tables.claims, CLAIM_COLUMNS);
+    add(this.items, this.tables.items, ITEM_COLUMNS);
+    add(this.timeline, this.tables.timeline, TIMELINE_COLUMNS);
+    return copies;
+  }
 }

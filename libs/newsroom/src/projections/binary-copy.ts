@@ -1,0 +1,316 @@
+/**
+ * PostgreSQL's binary COPY format, written straight into buffers: the server
+ * takes each value as it is stored (no text to split, unescape and convert),
+ * which made loading a million timeline rows a third cheaper than COPY text.
+ *
+ * A COPY stream is a header, rows (a field count, then each field as its byte
+ * length and bytes, -1 for null) and a trailer, in network byte order.
+ * See https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4
+ *
+ * Each buffer is a whole CopyData message of the wire protocol (its first
+ * five bytes are the message's type and length), so it goes to the socket
+ * as it is: copying a gigabyte into messages had cost the sending thread
+ * seconds, most of it garbage collection.
+ */
+
+/** Bytes per buffer, and so per CopyData message sent. */
+const CHUNK = 1 << 20;
+/** A CopyData message's type byte and length, before its data. */
+const MESSAGE_HEADER = 5;
+const COPY_DATA = 0x64; // 'd'
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** PostgreSQL's epoch (2000-01-01), in milliseconds from the Unix one: timestamps are microseconds from it. */
+const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
+const TEXT_OID = 25;
+const INT4_OID = 23;
+const JSONB_VERSION = 1;
+const EMPTY = Buffer.alloc(0);
+
+/** Value of each hex digit's char code, -1 for other characters. */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
+
+/** One COPY stream being written; `finish()` gives its buffers. */
+export class BinaryCopyWriter {
+  private readonly chunks: Buffer[] = [];
+  private buffer = EMPTY;
+  private at = 0;
+  /** Rows written. */
+  rows = 0;
+
+  constructor() {
+    this.room(SIGNATURE.length + 8);
+    SIGNATURE.copy(this.buffer, this.at);
+    this.buffer.writeInt32BE(0, this.at + SIGNATURE.length); // flags
+    this.buffer.writeInt32BE(0, this.at + SIGNATURE.length + 4); // header extension length
+    this.at += SIGNATURE.length + 8;
+  }
+
+  /** Bytes written so far, message headers included. */
+  get bytes(): number {
+    let bytes = this.at;
+    for (const chunk of this.chunks) bytes += chunk.length;
+    return bytes;
+  }
+
+  /** Starts a row of `fields` values, to be written in column order. */
+  row(fields: number): this {
+    this.room(2);
+    this.buffer.writeInt16BE(fields, this.at);
+    this.at += 2;
+    this.rows++;
+    return this;
+  }
+
+  null(): this {
+    this.room(4);
+    this.buffer.writeInt32BE(-1, this.at);
+    this.at += 4;
+    return this;
+  }
+
+  /** text, varchar, and json (whose binary form is its text). */
+  text(value: string): this {
+    return this.string(value, -1);
+  }
+
+  /** jsonb: a version byte, then the JSON text. */
+  jsonb(json: string): this {
+    return this.string(json, JSONB_VERSION);
+  }
+
+  nullableText(value: string | null): this {
+    return value === null ? this.null() : this.text(value);
+  }
+
+  int4(value: number): this {
+    this.room(8);
+    this.buffer.writeInt32BE(4, this.at);
+    this.buffer.writeInt32BE(value, this.at + 4);
+    this.at += 8;
+    return this;
+  }
+
+  /** int8 from a safe integer. */
+  int8(value: number): this {
+    this.room(12);
+    this.buffer.writeInt32BE(8, this.at);
+    this.writeInt64(value, this.at + 4);
+    this.at += 12;
+    return this;
+  }
+
+  bool(value: boolean): this {
+    this.room(5);
+    this.buffer.writeInt32BE(1, this.at);
+    this.buffer[this.at + 4] = value ? 1 : 0;
+    this.at += 5;
+    return this;
+  }
+
+  /** timestamptz from an ISO 8601 instant (millisecond precision). */
+  timestamptz(iso: string): this {
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms)) throw new Error(`not an instant: ${iso}`);
+    return this.int8((ms - POSTGRES_EPOCH_MS) * 1000);
+  }
+
+  uuid(value: string): this {
+    this.room(20);
+    const buffer = this.buffer;
+    buffer.writeInt32BE(16, this.at);
+    let at = this.at + 4;
+    let high = -1;
+    for (let i = 0; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code === 45) continue; // '-'
+      const digit = code < 128 ? (HEX[code] as number) : -1;
+      if (digit < 0 || at - this.at - 4 >= 16) throw new Error(`not a uuid: ${value}`);
+      if (high < 0) high = digit;
+      else {
+        buffer[at++] = (high << 4) | digit;
+        high = -1;
+      }
+    }
+    if (at - this.at - 4 !== 16 || high >= 0) throw new Error(`not a uuid: ${value}`);
+    this.at = at;
+    return this;
+  }
+
+  nullableUuid(value: string | null): this {
+    return value === null ? this.null() : this.uuid(value);
+  }
+
+  /** text[] of one dimension, without nulls. */
+  textArray(items: readonly string[]): this {
+    let most = 0;
+    for (const item of items) most += 4 + item.length * 3;
+    return this.array(TEXT_OID, items.length, most, (i) => this.text(items[i] as string));
+  }
+
+  /** integer[] of one dimension, without nulls. */
+  int4Array(items: readonly number[]): this {
+    return this.array(INT4_OID, items.length, 8 * items.length, (i) => this.int4(items[i] as number));
+  }
+
+  /** The stream's CopyData messages, trailer included; the writer is done. */
+  finish(): Buffer[] {
+    this.room(2);
+    this.buffer.writeInt16BE(-1, this.at);
+    this.at += 2;
+    this.seal();
+    return this.chunks;
+  }
+
+  /** A field whose bytes are a string's UTF-8, after an optional version byte. */
+  private string(value: string, version: number): this {
+    const prefix = version < 0 ? 0 : 1;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    const most = 4 + prefix + value.length * 3;
+    if (MESSAGE_HEADER + most > CHUNK) return this.large(value, version);
+    this.room(most);
+    const start = this.at;
+    if (prefix) this.buffer[start + 4] = version;
+    const bytes = this.buffer.write(value, start + 4 + prefix, 'utf8');
+    this.buffer.writeInt32BE(bytes + prefix, start);
+    this.at = start + 4 + prefix + bytes;
+    return this;
+  }
+
+  /** A value larger than a buffer gets one of its own. */
+  private large(value: string, version: number): this {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    const prefix = version < 0 ? 0 : 1;
+    this.room(4 + prefix);
+    this.buffer.writeInt32BE(bytes + prefix, this.at);
+    if (prefix) this.buffer[this.at + 4] = version;
+    this.at += 4 + prefix;
+    this.seal();
+    this.buffer = Buffer.allocUnsafe(MESSAGE_HEADER + bytes);
+    this.buffer.write(value, MESSAGE_HEADER, 'utf8');
+    this.at = MESSAGE_HEADER + bytes;
+    this.seal();
+    return this;
+  }
+
+  private writeInt64(value: number, at: number): void {
+    if (!Number.isSafeInteger(value)) throw new Error(`not a safe integer: ${value}`);
+    const high = Math.floor(value / 2 ** 32);
+    this.buffer.writeInt32BE(high, at);
+    this.buffer.writeUInt32BE(value - high * 2 ** 32, at + 4);
+  }
+
+  /**
+   * A one-dimensional array without nulls: its header, then its elements, each
+   * a field (at most `most` bytes in all). The array's byte length is written
+   * once its elements are, so the whole array is kept in one buffer.
+   */
+  private array(elementOid: number, length: number, most: number, element: (i: number) => void): this {
+    if (MESSAGE_HEADER + 24 + most > CHUNK) throw new Error(`an array of ${length} elements is too large to COPY`);
+    this.room(24 + most);
+    const start = this.at;
+    const buffer = this.buffer;
+    buffer.writeInt32BE(length === 0 ? 0 : 1, start + 4); // dimensions
+    buffer.writeInt32BE(0, start + 8); // has nulls
+    buffer.writeInt32BE(elementOid, start + 12);
+    this.at = start + 16;
+    if (length > 0) {
+      buffer.writeInt32BE(length, start + 16);
+      buffer.writeInt32BE(1, start + 20); // lower bound
+      this.at = start + 24;
+    }
+    for (let i = 0; i < length; i++) element(i);
+    buffer.writeInt32BE(this.at - start - 4, start);
+    return this;
+  }
+
+  /** Makes room for `bytes` more in the current buffer, sealing it when full. */
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    this.seal();
+    this.buffer = Buffer.allocUnsafe(Math.max(CHUNK, MESSAGE_HEADER + bytes));
+    this.at = MESSAGE_HEADER;
+  }
+
+  /** Keeps what the current buffer holds as a message; the next write takes a new one. */
+  private seal(): void {
+    if (this.at > MESSAGE_HEADER) {
+      this.buffer[0] = COPY_DATA;
+      this.buffer.writeInt32BE(this.at - 1, 1); // the length counts itself, not the type
+      this.chunks.push(this.buffer.subarray(0, this.at));
+    }
+    this.buffer = EMPTY;
+    this.at = 0;
+  }
+}
+
+/** The parts of a pg client (and its connection) a COPY FROM STDIN needs. */
+interface CopyConnection {
+  query(text: string): void;
+  /** The socket: CopyData messages are written to it as they are. */
+  stream: { write(message: Buffer): boolean };
+  endCopyFrom(): void;
+}
+
+/** A pg client (the one a query runner holds). */
+export interface CopyClient {
+  query(submittable: CopyFrom): unknown;
+}
+
+/**
+ * `COPY ... FROM STDIN` through pg's Submittable interface (the one its
+ * cursors and pg-copy-streams use): the messages of a {@link BinaryCopyWriter}
+ * are sent once the server asks for them; resolves when the server is ready again.
+ */
+class CopyFrom {
+  readonly finished: Promise<void>;
+  private settle!: (error?: Error) => void;
+
+  constructor(
+    private readonly sql: string,
+    private readonly messages: Buffer[],
+  ) {
+    this.finished = new Promise<void>((resolve, reject) => {
+      let settled = false;
+      this.settle = (error) => {
+        if (settled) return;
+        settled = true;
+        if (error) reject(error);
+        else resolve();
+      };
+    });
+  }
+
+  submit(connection: CopyConnection): void {
+    connection.query(this.sql);
+  }
+
+  handleCopyInResponse(connection: CopyConnection): void {
+    for (const message of this.messages) connection.stream.write(message);
+    connection.endCopyFrom();
+  }
+
+  handleError(error: Error): void {
+    this.settle(error);
+  }
+
+  handleReadyForQuery(): void {
+    this.settle();
+  }
+
+  handleCommandComplete(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+}
+
+/** Runs a COPY FROM STDIN statement on the client with data a {@link BinaryCopyWriter} wrote. */
+export async function copyFrom(client: CopyClient, sql: string, messages: Buffer[]): Promise<void> {
+  const copy = new CopyFrom(sql, messages);
+  client.query(copy);
+  await copy.finished;
+}

@@ -1,0 +1,41 @@
+/**
+ * A rebuild's fold thread: reads the deal streams of the ranges it is sent on
+ * its own connection, folds them and sends back their rows as COPY data (the
+ * buffers are transferred, not copied). The rebuild writes them; see
+ * DealProjectionRebuilder.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import pg from 'pg';
+import { UpcasterRegistry } from '@app/event-store/upcaster-registry';
+import { registerDealUpcasters } from '../domain/deal.upcasters';
+import { DealProjectionTables } from './deal-projection.tables';
+import { projectRange, type EventRow, type StreamRange } from './deal-rebuild.range';
+import type { FoldThreadData, FoldThreadReply } from './deal-rebuild.threads';
+
+const port = parentPort;
+if (port === null) throw new Error('the deal rebuild worker runs in a worker thread');
+const { connection, suffix } = workerData as FoldThreadData;
+const client = new pg.Client(connection);
+const upcasters = registerDealUpcasters(new UpcasterRegistry());
+const tables = new DealProjectionTables(suffix);
+const query = async (sql: string, parameters: unknown[]): Promise<EventRow[]> => (await client.query(sql, parameters)).rows as EventRow[];
+const upcast = upcasters.upcast.bind(upcasters);
+const connected = client.connect();
+client.on('error', (error) => port.postMessage({ error: error.message } satisfies FoldThreadReply));
+
+port.on('message', (range: StreamRange | null) => {
+  if (range === null) {
+    void client.end().finally(() => port.close());
+    return;
+  }
+  connected
+    .then(() => projectRange(query, (type, version, data) => upcast(type, version, data).data, tables, range))
+    .then(
+      ({ copies, events }) => {
+        const transfer = new Set<ArrayBuffer>();
+        for (const { chunks } of copies) for (const chunk of chunks) transfer.add(chunk.buffer as ArrayBuffer);
+        port.postMessage({ copies, events } satisfies FoldThreadReply, [...transfer]);
+      },
+      (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies FoldThreadReply),
+    );
+});
