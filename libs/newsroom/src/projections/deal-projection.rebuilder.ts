@@ -60,7 +60,7 @@ interface IndexRow {
  *    each reading its ranges on its own connection and keeping one
  *    DealProjector per stream while its events come, and loads the rows
  *    they send back, as binary COPY data, into the empty copies in one
- *    transaction; indexes are built afterwards;
+ *    transaction; indexes are built afterwards, and the copies analysed;
  * 2. catch-up rounds apply what was appended meanwhile, deal by deal, the way
  *    the inline projection does (`projectInto`), until nothing lags;
  * 3. one transaction takes the projection lock exclusively (it waits for the
@@ -94,11 +94,10 @@ export class DealProjectionRebuilder {
         const progress = new Progress(onProgress, await this.totalEvents());
         await this.createNextTables();
         await this.firstPass(progress);
-        await this.createNextIndexes();
+        await this.indexAndAnalyzeNext();
         for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
           if ((await this.catchUp(this.dataSource.manager, progress)) === 0) break;
         }
-        await this.analyzeNext();
         const deals = await this.swap(progress);
         return { events: progress.done, deals, seconds: (performance.now() - started) / 1000 };
       } finally {
@@ -129,9 +128,11 @@ export class DealProjectionRebuilder {
   /**
    * The live table's indexes (and the constraints they back), built on the
    * loaded copy under `<name>_next`: faster than maintaining them row by row.
-   * One connection per table, so the large tables' indexes build side by side.
+   * Then the copy is analysed (what the catch-up adds is too little to count).
+   * One connection per table, so the tables' work goes on side by side: the
+   * small tables are analysed while the large ones' indexes are built.
    */
-  private async createNextIndexes(): Promise<void> {
+  private async indexAndAnalyzeNext(): Promise<void> {
     await Promise.all(
       PROJECTION_TABLES.map((table) =>
         this.dataSource.transaction(async (manager) => {
@@ -143,6 +144,7 @@ export class DealProjectionRebuilder {
                 : `alter table ${table}${NEXT} add constraint ${index.name}${NEXT} ${index.constraint_definition}`,
             );
           }
+          await manager.query(`analyze ${table}${NEXT}`);
         }),
       ),
     );
@@ -275,10 +277,6 @@ export class DealProjectionRebuilder {
       applied += count;
     }
     return applied;
-  }
-
-  private async analyzeNext(): Promise<void> {
-    for (const table of PROJECTION_TABLES) await this.dataSource.query(`analyze ${table}${NEXT}`);
   }
 
   /**
