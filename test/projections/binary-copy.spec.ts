@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { BinaryCopyWriter, copyFrom, type CopyClient } from '@app/newsroom/projections/binary-copy';
+import { BinaryCopyWriter, copyFrom, copyTo, type CopyClient } from '@app/newsroom/projections/binary-copy';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** What the rebuild's binary COPY writes, read back by PostgreSQL: every type it uses, edge values included. */
@@ -77,6 +77,36 @@ describe('binary COPY data', () => {
     expect(rows).toHaveLength(20_000);
     expect(rows[7].label).toBe(large);
     expect(rows[19_999]).toMatchObject({ n: 19_999, big: String(19_999 * 1_000_000_007), label: 'row 19999', tags: ['t19999'], versions: [19_999] });
+  });
+
+  it('reads rows back as they arrive with COPY TO, in the types written', async () => {
+    const writer = new BinaryCopyWriter();
+    for (let n = 0; n < 3; n++) {
+      writer.row(10).uuid('0db40428-8f2a-4e88-bddd-648fdfe9375d').int4(n).int8(2 ** 40 + n).bool(true).timestamptz(`2012-04-0${n + 1}T17:30:05.123Z`);
+      writer.nullableText(n === 1 ? null : `é ${n}`).text(`{"n":${n}}`).jsonb('{}').textArray([]).int4Array([]);
+    }
+    await load(writer.finish());
+    const read: unknown[] = [];
+    const rows = await copyTo(
+      client as unknown as CopyClient,
+      'copy (select n, big, label, doc, at from copied order by n) to stdout with (format binary)',
+      (row) => read.push({ n: row.int4(), big: row.int8(), label: row.nullNext() ? null : row.text(), doc: row.json(), at: row.timestamptz() }),
+    );
+    expect(rows).toBe(3);
+    expect(read).toEqual([
+      { n: 0, big: 2 ** 40, label: 'é 0', doc: { n: 0 }, at: '2012-04-01T17:30:05.123Z' },
+      { n: 1, big: 2 ** 40 + 1, label: null, doc: { n: 1 }, at: '2012-04-02T17:30:05.123Z' },
+      { n: 2, big: 2 ** 40 + 2, label: 'é 2', doc: { n: 2 }, at: '2012-04-03T17:30:05.123Z' },
+    ]);
+  });
+
+  it('rejects a COPY TO whose reader fails, once the server is done, and the connection serves on', async () => {
+    const reading = copyTo(client as unknown as CopyClient, 'copy (select n from copied) to stdout with (format binary)', (row) => {
+      row.text(); // an int4 is not 4 bytes of text: fine; reading past it is not
+      row.text();
+    });
+    await expect(reading).rejects.toThrow('a field beyond its row');
+    expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
   });
 
   it('refuses values it cannot write rather than send PostgreSQL something else', () => {

@@ -256,7 +256,7 @@ interface CopyConnection {
 
 /** A pg client (the one a query runner holds). */
 export interface CopyClient {
-  query(submittable: CopyFrom): unknown;
+  query(submittable: CopyFrom | CopyTo): unknown;
 }
 
 /**
@@ -313,4 +313,160 @@ export async function copyFrom(client: CopyClient, sql: string, messages: Buffer
   const copy = new CopyFrom(sql, messages);
   client.query(copy);
   await copy.finished;
+}
+
+/**
+ * One row of a binary `COPY ... TO STDOUT`, read field by field in column
+ * order. Valid only during the `onRow` call that gives it: its bytes are the
+ * driver's, which reuses them.
+ */
+export class BinaryCopyRow {
+  private data: Buffer = EMPTY;
+  private at = 0;
+  private end = 0;
+
+  /** Points the reader at a row's bytes; returns false on the stream's trailer. */
+  reset(data: Buffer, at: number): boolean {
+    this.data = data;
+    this.end = data.length;
+    const fields = data.readInt16BE(at);
+    this.at = at + 2;
+    return fields !== -1;
+  }
+
+  /** Whether the next field is null (then it is skipped). */
+  nullNext(): boolean {
+    if (this.at + 4 > this.end) throw new Error('a field beyond its row');
+    if (this.data.readInt32BE(this.at) !== -1) return false;
+    this.at += 4;
+    return true;
+  }
+
+  int4(): number {
+    this.expect(4);
+    const value = this.data.readInt32BE(this.at);
+    this.at += 4;
+    return value;
+  }
+
+  /** int8 as a number (safe integers only). */
+  int8(): number {
+    this.expect(8);
+    const value = this.data.readInt32BE(this.at) * 2 ** 32 + this.data.readUInt32BE(this.at + 4);
+    this.at += 8;
+    if (!Number.isSafeInteger(value)) throw new Error(`an int8 beyond the safe integers: ${value}`);
+    return value;
+  }
+
+  text(): string {
+    const length = this.length();
+    const value = this.data.toString('utf8', this.at, this.at + length);
+    this.at += length;
+    return value;
+  }
+
+  /** JSON text (json, or jsonb cast to text), parsed. */
+  json(): unknown {
+    return JSON.parse(this.text());
+  }
+
+  /** timestamptz, as `Date#toISOString` writes it (millisecond precision). */
+  timestamptz(): string {
+    this.expect(8);
+    const micros = this.data.readInt32BE(this.at) * 2 ** 32 + this.data.readUInt32BE(this.at + 4);
+    this.at += 8;
+    return new Date(POSTGRES_EPOCH_MS + Math.floor(micros / 1000)).toISOString();
+  }
+
+  private length(): number {
+    if (this.at + 4 > this.end) throw new Error('a field beyond its row');
+    const length = this.data.readInt32BE(this.at);
+    if (length < 0) throw new Error('an unexpected null');
+    this.at += 4;
+    if (this.at + length > this.end) throw new Error('a field beyond its row');
+    return length;
+  }
+
+  private expect(bytes: number): void {
+    if (this.length() !== bytes) throw new Error(`a field of ${bytes} bytes expected`);
+  }
+}
+
+/**
+ * `COPY (query) TO STDOUT WITH (FORMAT binary)` through pg's Submittable
+ * interface: each row goes to `onRow` as it arrives (the server sends one
+ * row per CopyData message), so a large result is never held whole. A row
+ * `onRow` throws on ends the reading: the rest is skipped and the promise
+ * rejects once the server is done.
+ */
+class CopyTo {
+  readonly finished: Promise<number>;
+  private settle!: (error?: Error) => void;
+  private readonly row = new BinaryCopyRow();
+  private started = false;
+  private rows = 0;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly sql: string,
+    private readonly onRow: (row: BinaryCopyRow) => void,
+  ) {
+    this.finished = new Promise<number>((resolve, reject) => {
+      let settled = false;
+      this.settle = (error) => {
+        if (settled) return;
+        settled = true;
+        if (error) reject(error);
+        else resolve(this.rows);
+      };
+    });
+  }
+
+  submit(connection: CopyConnection): void {
+    connection.query(this.sql);
+  }
+
+  handleCopyData(message: { chunk: Buffer }): void {
+    if (this.failure !== null) return;
+    try {
+      const data = message.chunk;
+      let at = 0;
+      if (!this.started) {
+        if (!data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('not binary COPY data');
+        at = SIGNATURE.length + 8 + data.readInt32BE(SIGNATURE.length + 4); // flags, header extension
+        this.started = true;
+        if (at >= data.length) return;
+      }
+      if (!this.row.reset(data, at)) return; // the trailer
+      this.onRow(this.row);
+      this.rows++;
+    } catch (error) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  handleError(error: Error): void {
+    this.settle(error);
+  }
+
+  handleReadyForQuery(): void {
+    this.settle(this.failure ?? undefined);
+  }
+
+  handleCopyInResponse(connection: CopyConnection): void {
+    connection.endCopyFrom();
+  }
+
+  handleCommandComplete(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+}
+
+/** Runs a binary COPY TO STDOUT on the client, giving each row to `onRow`; resolves to the rows read. */
+export async function copyTo(client: CopyClient, sql: string, onRow: (row: BinaryCopyRow) => void): Promise<number> {
+  const copy = new CopyTo(sql, onRow);
+  client.query(copy);
+  return copy.finished;
 }

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { EventStore, type JsonObject } from '@app/event-store';
 import { copyFrom, type CopyClient } from './binary-copy';
 import { DealProjectionTables, PROJECTION_LOCK, PROJECTION_TABLES, type CopyData } from './deal-projection.tables';
-import { projectRange, type EventQuery, type ProjectedRange, type StreamRange } from './deal-rebuild.range';
+import { projectRange, type ProjectedRange, type StreamRange } from './deal-rebuild.range';
 import { connectionOf, FoldThread, rebuildThreadOptions, type RebuildThreadOptions } from './deal-rebuild.threads';
 import { projectInto } from './deal-state.projection';
 
@@ -239,11 +239,15 @@ export class DealProjectionRebuilder {
     return Array.from({ length: count }, () => new FoldThread(this.threads.script as string, data));
   }
 
-  /** Folds ranges here, reading them on the data source's pool. */
+  /** Folds ranges here, reading them on a connection of its own. */
   private inProcessLane(): FoldLane {
-    const query: EventQuery = (sql, parameters) => this.dataSource.query(sql, parameters);
+    const reader = this.dataSource.createQueryRunner();
+    let connected: Promise<CopyClient> | null = null;
     const upcast = (type: string, version: number, data: JsonObject) => this.store.upcasters.upcast(type, version, data).data;
-    return { project: (range) => projectRange(query, upcast, this.next, range), close: async () => undefined };
+    return {
+      project: async (range) => projectRange(await (connected ??= reader.connect() as Promise<CopyClient>), upcast, this.next, range),
+      close: () => reader.release(),
+    };
   }
 
   /**

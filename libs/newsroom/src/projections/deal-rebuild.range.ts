@@ -1,5 +1,6 @@
 import type { JsonObject } from '@app/event-store/event-store.types';
 import type { RecordedDealEvent } from '../domain/deal.events';
+import { copyTo, type BinaryCopyRow, type CopyClient } from './binary-copy';
 import { DealProjector } from './deal-projector';
 import { DealProjectionTables, type CopyData } from './deal-projection.tables';
 
@@ -15,94 +16,57 @@ export interface ProjectedRange {
   events: number;
 }
 
-export interface EventRow {
-  position: string;
-  stream_id: string;
-  version: number;
-  type: string;
-  schema_version: number;
-  data: JsonObject;
-  /** As `Date#toISOString` writes it (the store keeps milliseconds). */
-  recorded_at: string;
-}
-
-/** Runs a query and gives its rows: a TypeORM data source's or a pg client's. */
-export type EventQuery = (sql: string, parameters: unknown[]) => Promise<EventRow[]>;
-
 export type Upcast = (type: string, schemaVersion: number, data: JsonObject) => JsonObject;
 
 /**
- * Events read per query (the next one is read while these are projected).
- * Small enough that parsed rows die young: 20,000 at a time were promoted to
- * the old generation and cost about a sixth of the rate.
+ * Replays the deal streams of a range, read in (stream, version) order with
+ * one binary `COPY ... TO STDOUT` and folded as the rows arrive, one
+ * {@link DealProjector} per stream while its events come; each deal's rows
+ * are encoded for COPY into `tables` as soon as its stream ends. The same
+ * code runs in a rebuild's threads and, for small stores, in the rebuilding
+ * process itself.
+ *
+ * Binary COPY rather than queries in keyset-paginated batches: per million
+ * events it costs the server about 2.5 s instead of 4.5 (no timestamp
+ * formatting, no query per thousand rows; jsonb as text, which the server
+ * sends faster than jsonb's own binary form) and the reader 2.5 s less (no
+ * row objects, the timestamp read as a number).
  */
-const READ_BATCH = 1_000;
-/** Events projected between two turns of the event loop, so replies and writes are handled meanwhile. */
-const YIELD_EVERY = 500;
-/** Above every stream version: a cursor `(stream, MAX_VERSION)` starts after the whole stream. */
-const MAX_VERSION = '9223372036854775807';
-
-/**
- * Replays the deal streams of a range, in keyset-paginated batches in
- * (stream, version) order, one {@link DealProjector} per stream while its
- * events come, and encodes each deal's rows for COPY into `tables` as soon as
- * its stream ends. The same code runs in a rebuild's threads and, for small
- * stores, in the rebuilding process itself.
- */
-export async function projectRange(query: EventQuery, upcast: Upcast, tables: DealProjectionTables, range: StreamRange): Promise<ProjectedRange> {
+export async function projectRange(client: CopyClient, upcast: Upcast, tables: DealProjectionTables, range: StreamRange): Promise<ProjectedRange> {
   const copy = tables.bulkLoad();
-  let events = 0;
-  let cursor: [string, string] = [range.after, MAX_VERSION];
-  let reading: Promise<EventRow[]> | null = readBatch(query, cursor, range.last);
-  let current: { streamId: string; projector: DealProjector } | null = null;
-  while (reading !== null) {
-    const rows: EventRow[] = await reading;
-    const last = rows[rows.length - 1];
-    if (rows.length === READ_BATCH && last !== undefined) {
-      cursor = [last.stream_id, String(last.version)];
-      reading = readBatch(query, cursor, range.last);
-      reading.catch(() => undefined); // awaited on the next turn
-    } else {
-      reading = null;
+  let streamId = '';
+  let projector: DealProjector | null = null;
+  const events = await copyTo(client, eventsOf(range), (row: BinaryCopyRow) => {
+    const position = row.int8();
+    const stream = row.text();
+    const version = row.int4();
+    const type = row.text();
+    const schemaVersion = row.int4();
+    const data = row.json() as JsonObject;
+    const recordedAt = row.timestamptz();
+    if (projector === null || stream !== streamId) {
+      if (projector !== null) copy.add(projector.rows());
+      streamId = stream;
+      projector = new DealProjector(null, null);
     }
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] as EventRow;
-      if (current === null || current.streamId !== row.stream_id) {
-        if (current !== null) copy.add(current.projector.rows());
-        current = { streamId: row.stream_id, projector: new DealProjector(null, null) };
-      }
-      current.projector.apply(recorded(row, upcast));
-      events++;
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
-    }
-  }
-  if (current !== null) copy.add(current.projector.rows());
+    projector.apply({ type, data: upcast(type, schemaVersion, data), position, version, recordedAt } as unknown as RecordedDealEvent);
+  });
+  if (projector !== null) copy.add((projector as DealProjector).rows());
   return { copies: copy.finish(), events };
 }
 
-function readBatch(query: EventQuery, [streamId, version]: [string, string], last: string | null): Promise<EventRow[]> {
-  return query(
-    `select position, stream_id, version::int as version, type, schema_version, data,
-            to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
-       from es_events
-      where (stream_id, version) > ($1::text, $2::bigint) and stream_id like 'deal-%'
-        ${last === null ? '' : 'and stream_id <= $4::text'}
-      order by stream_id, version
-      limit $3`,
-    last === null ? [streamId, version, READ_BATCH] : [streamId, version, READ_BATCH, last],
-  );
+/** COPY takes no parameters: the range's bounds are written as literals. */
+function eventsOf({ after, last }: StreamRange): string {
+  return `copy (
+    select position, stream_id, version::int4, type, schema_version::int4, data::text, recorded_at
+      from es_events
+     where stream_id > ${literal(after)} ${last === null ? '' : `and stream_id <= ${literal(last)}`} and stream_id like 'deal-%'
+     order by stream_id, version
+  ) to stdout with (format binary)`;
 }
 
-function recorded(row: EventRow, upcast: Upcast): RecordedDealEvent {
-  return {
-    type: row.type,
-    data: upcast(row.type, row.schema_version, row.data),
-    position: Number(row.position),
-    version: row.version,
-    recordedAt: row.recorded_at,
-  } as unknown as RecordedDealEvent;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** A string literal, whatever it holds. */
+function literal(value: string): string {
+  const quoted = `'${value.replace(/'/g, "''")}'`;
+  return value.includes('\\') ? `E${quoted.replace(/\\/g, '\\\\')}` : quoted;
 }

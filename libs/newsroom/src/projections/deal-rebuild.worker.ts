@@ -9,7 +9,8 @@ import pg from 'pg';
 import { UpcasterRegistry } from '@app/event-store/upcaster-registry';
 import { registerDealUpcasters } from '../domain/deal.upcasters';
 import { DealProjectionTables } from './deal-projection.tables';
-import { projectRange, type EventRow, type StreamRange } from './deal-rebuild.range';
+import type { CopyClient } from './binary-copy';
+import { projectRange, type StreamRange } from './deal-rebuild.range';
 import type { FoldThreadData, FoldThreadReply } from './deal-rebuild.threads';
 
 const port = parentPort;
@@ -18,7 +19,6 @@ const { connection, suffix } = workerData as FoldThreadData;
 const client = new pg.Client(connection);
 const upcasters = registerDealUpcasters(new UpcasterRegistry());
 const tables = new DealProjectionTables(suffix);
-const query = async (sql: string, parameters: unknown[]): Promise<EventRow[]> => (await client.query(sql, parameters)).rows as EventRow[];
 const upcast = upcasters.upcast.bind(upcasters);
 const connected = client.connect();
 client.on('error', (error) => port.postMessage({ error: error.message } satisfies FoldThreadReply));
@@ -29,7 +29,7 @@ port.on('message', (range: StreamRange | null) => {
     return;
   }
   connected
-    .then(() => projectRange(query, (type, version, data) => upcast(type, version, data).data, tables, range))
+    .then(() => projectRange(client as unknown as CopyClient, (type, version, data) => upcast(type, version, data).data, tables, range))
     .then(
       ({ copies, events }) => {
         const transfer = new Set<ArrayBuffer>();
