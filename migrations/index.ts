@@ -6,6 +6,7 @@ import { DealStateItems1732240400000 } from './1732240400000-deal-state-items';
 import { CompactTimeline1732240500000 } from './1732240500000-compact-timeline';
 import { ClaimVersions1732240600000 } from './1732240600000-claim-versions';
 import { LeanClaimRecords1732240700000 } from './1732240700000-lean-claim-records';
+import { ProjectionDocumentsAsText1732240800000 } from './1732240800000-projection-documents-as-text';
 
 /** Every migration, in order. The app and the migration CLI both run this list. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CompactTimeline1732240500000,
   ClaimVersions1732240600000,
   LeanClaimRecords1732240700000,
+  ProjectionDocumentsAsText1732240800000,
 ];

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { DataSource } from 'typeorm';
 import { EventStore, type JsonObject } from '@app/event-store';
 import {
   AGREEMENT_LEVELS,
@@ -33,6 +32,7 @@ import {
 } from '@app/newsroom';
 import { ACTORS, DATES, money, OUTLETS, PARTIES, PUBLISHED } from '../../libs/newsroom/src/domain/testing/deal.arbitraries';
 import { MemoryProjection } from '../support/memory-projection';
+import { dumpReadModels } from '../support/read-models';
 import { createTestDatabase, openDataSource } from '../support/test-database';
 
 // ---------------------------------------------------------------- random valid histories of a few deals
@@ -307,13 +307,7 @@ describe('the deal projector', () => {
 });
 
 describe('the deal read models in PostgreSQL', () => {
-  /** Every row of the three read models, in a stable order. */
-  const dump = async (dataSource: DataSource) => ({
-    states: await dataSource.query('select * from deal_states order by deal_id'),
-    items: await dataSource.query('select * from deal_state_items order by deal_id, field, item_key'),
-    claims: await dataSource.query('select * from deal_claims order by claim_id'),
-    timeline: await dataSource.query('select * from deal_timeline order by deal_id, version'),
-  });
+  const dump = dumpReadModels;
 
   it('are the same whether kept up to date append by append or rebuilt from the log', async () => {
     await fc.assert(

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DealProjectionRebuilder } from '@app/newsroom';
+import { dumpReadModels } from '../support/read-models';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const source = (outlet: string, publishedAt: string, via: string[] = []) => ({
@@ -11,15 +12,7 @@ const source = (outlet: string, publishedAt: string, via: string[] = []) => ({
 const usd = (value: string, qualifier = 'exact') => ({ value, currency: 'USD', qualifier });
 const FAR_FUTURE = '2999-01-01T00:00:00Z';
 
-/** Every row of the read models, in a stable order. */
-async function dump(dataSource: DataSource) {
-  return {
-    states: await dataSource.query('select * from deal_states order by deal_id'),
-    items: await dataSource.query('select * from deal_state_items order by deal_id, field, item_key'),
-    claims: await dataSource.query('select * from deal_claims order by claim_id'),
-    timeline: await dataSource.query('select * from deal_timeline order by deal_id, version'),
-  };
-}
+const dump = dumpReadModels;
 
 /** The read models' indexes and constraints, as definitions. */
 async function schema(dataSource: DataSource) {
@@ -281,7 +274,7 @@ describe('rebuilding the deal projections from the log', () => {
     await expectInStepWithTheLog();
   });
 
-  it('migrates read models written in the earlier layouts (whole states, full timeline entries, no claim versions, jsonb records) into the same rows', async () => {
+  it('migrates read models written in the earlier layouts (whole states, full timeline entries, no claim versions, jsonb records, json documents) into the same rows', async () => {
     const before = await dump(dataSource);
     expect(before.items.map((row: { field: string }) => row.field)).toEqual(
       expect.arrayContaining(['offers', 'valuations', 'funding', 'regulatory', 'conflicts']),
@@ -290,6 +283,11 @@ describe('rebuilding the deal projections from the log', () => {
     const timelines = await Promise.all(
       deals.map(async (deal) => (await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader })).body.entries),
     );
+    // back to json documents: the same JSON
+    const text: { record: string }[] = await dataSource.query('select record from deal_claims order by claim_id');
+    await dataSource.undoLastMigration();
+    const json: { record: unknown }[] = await dataSource.query('select record from deal_claims order by claim_id');
+    expect(json.map((row) => row.record)).toEqual(text.map((row) => JSON.parse(row.record)));
     // back to jsonb records with every field written out
     const lean: { nulls: number }[] = await dataSource.query(`select count(*)::int as nulls from deal_claims, json_each(record) where json_typeof(value) = 'null'`);
     await dataSource.undoLastMigration();

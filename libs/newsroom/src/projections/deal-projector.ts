@@ -89,6 +89,11 @@ export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
   return claimRecordOf(stored);
 }
 
+/** A claim record from its stored text (deal_claims.record). */
+export function parseStoredRecord(text: string): ClaimRecord {
+  return claimRecordOf(JSON.parse(text) as StoredClaimRecord);
+}
+
 /**
  * A timeline entry as stored: the entry less its sources, and apart from it
  * the sources it changes. A claim's sources change only when it is recorded
