@@ -68,7 +68,7 @@ describe('binary COPY data', () => {
     const writer = new BinaryCopyWriter();
     const large = 'x'.repeat(3 << 20);
     for (let n = 0; n < 20_000; n++) {
-      writer.row(10).uuid('7c12bff4-0307-4ac2-a29b-b2f08fd9f3c9').int4(n).int8(n * 1_000_000_007).bool(n % 2 === 0);
+      writer.row(10).uuid(n % 3 === 0 ? '7c12bff4-0307-4ac2-a29b-b2f08fd9f3c9' : '6676b642-f55a-44c8-a50c-05e59b9830a0').int4(n).int8(n * 1_000_000_007).bool(n % 2 === 0);
       writer.timestamptz('2026-11-29T19:30:46.376Z').text(n === 7 ? large : `row ${n}`).text('{}').jsonb('[]').textArray([`t${n}`]).int4Array([n]);
     }
     const messages = writer.finish();
@@ -76,6 +76,12 @@ describe('binary COPY data', () => {
     const rows = await load(messages);
     expect(rows).toHaveLength(20_000);
     expect(rows[7].label).toBe(large);
+    expect(rows.slice(0, 4).map((row) => row.id)).toEqual([
+      '7c12bff4-0307-4ac2-a29b-b2f08fd9f3c9',
+      '6676b642-f55a-44c8-a50c-05e59b9830a0',
+      '6676b642-f55a-44c8-a50c-05e59b9830a0',
+      '7c12bff4-0307-4ac2-a29b-b2f08fd9f3c9',
+    ]);
     expect(rows[19_999]).toMatchObject({ n: 19_999, big: String(19_999 * 1_000_000_007), label: 'row 19999', tags: ['t19999'], versions: [19_999] });
   });
 

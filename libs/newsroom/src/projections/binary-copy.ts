@@ -37,6 +37,8 @@ export class BinaryCopyWriter {
   private readonly chunks: Buffer[] = [];
   private buffer = EMPTY;
   private at = 0;
+  private lastUuid = '';
+  private readonly lastUuidBytes = Buffer.alloc(16);
   /** Rows written. */
   rows = 0;
 
@@ -121,6 +123,12 @@ export class BinaryCopyWriter {
     this.room(20);
     const buffer = this.buffer;
     buffer.writeInt32BE(16, this.at);
+    // a deal's rows repeat its id: its bytes are copied from the last time
+    if (value === this.lastUuid) {
+      this.lastUuidBytes.copy(buffer, this.at + 4);
+      this.at += 20;
+      return this;
+    }
     let at = this.at + 4;
     let high = -1;
     for (let i = 0; i < value.length; i++) {
@@ -135,6 +143,8 @@ export class BinaryCopyWriter {
       }
     }
     if (at - this.at - 4 !== 16 || high >= 0) throw new Error(`not a uuid: ${value}`);
+    buffer.copy(this.lastUuidBytes, 0, this.at + 4, at);
+    this.lastUuid = value;
     this.at = at;
     return this;
   }
@@ -324,6 +334,8 @@ export class BinaryCopyRow {
   private data: Buffer = EMPTY;
   private at = 0;
   private end = 0;
+  private lastMicros = Number.NaN;
+  private lastInstant = '';
 
   /** Points the reader at a row's bytes; returns false on the stream's trailer. */
   reset(data: Buffer, at: number): boolean {
@@ -375,7 +387,12 @@ export class BinaryCopyRow {
     this.expect(8);
     const micros = this.data.readInt32BE(this.at) * 2 ** 32 + this.data.readUInt32BE(this.at + 4);
     this.at += 8;
-    return new Date(POSTGRES_EPOCH_MS + Math.floor(micros / 1000)).toISOString();
+    // the events of one append share their timestamp: written once for them all
+    if (micros !== this.lastMicros) {
+      this.lastMicros = micros;
+      this.lastInstant = new Date(POSTGRES_EPOCH_MS + Math.floor(micros / 1000)).toISOString();
+    }
+    return this.lastInstant;
   }
 
   private length(): number {
