@@ -7,6 +7,7 @@ import { CompactTimeline1732240500000 } from './1732240500000-compact-timeline';
 import { ClaimVersions1732240600000 } from './1732240600000-claim-versions';
 import { LeanClaimRecords1732240700000 } from './1732240700000-lean-claim-records';
 import { ProjectionDocumentsAsText1732240800000 } from './1732240800000-projection-documents-as-text';
+import { LeanTimelineEntries1732240900000 } from './1732240900000-lean-timeline-entries';
 
 /** Every migration, in order. The app and the migration CLI both run this list. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ClaimVersions1732240600000,
   LeanClaimRecords1732240700000,
   ProjectionDocumentsAsText1732240800000,
+  LeanTimelineEntries1732240900000,
 ];

@@ -274,7 +274,7 @@ describe('rebuilding the deal projections from the log', () => {
     await expectInStepWithTheLog();
   });
 
-  it('migrates read models written in the earlier layouts (whole states, full timeline entries, no claim versions, jsonb records, json documents) into the same rows', async () => {
+  it('migrates read models written in the earlier layouts (whole states, full timeline entries, no claim versions, jsonb records, json documents, entries repeating their columns) into the same rows', async () => {
     const before = await dump(dataSource);
     expect(before.items.map((row: { field: string }) => row.field)).toEqual(
       expect.arrayContaining(['offers', 'valuations', 'funding', 'regulatory', 'conflicts']),
@@ -283,6 +283,12 @@ describe('rebuilding the deal projections from the log', () => {
     const timelines = await Promise.all(
       deals.map(async (deal) => (await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader })).body.entries),
     );
+    // back to entries that repeat their row's columns
+    await dataSource.undoLastMigration();
+    const repeated: { same: boolean }[] = await dataSource.query(
+      `select bool_and(entry::jsonb @> jsonb_build_object('eventType', event_type, 'claimId', claim_id, 'position', position, 'version', version)) as same from deal_timeline`,
+    );
+    expect(repeated).toEqual([{ same: true }]);
     // back to json documents: the same JSON
     const text: { record: string }[] = await dataSource.query('select record from deal_claims order by claim_id');
     await dataSource.undoLastMigration();

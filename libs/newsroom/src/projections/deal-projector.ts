@@ -94,21 +94,25 @@ export function parseStoredRecord(text: string): ClaimRecord {
   return claimRecordOf(JSON.parse(text) as StoredClaimRecord);
 }
 
+/** What a timeline row's columns hold of its entry, so the stored entry leaves it out. */
+type TimelineEntryColumns = 'eventType' | 'claimId' | 'position' | 'version';
+
 /**
- * A timeline entry as stored: the entry less its sources, and apart from it
- * the sources it changes. A claim's sources change only when it is recorded
- * and when a source is added, so only those entries keep any (`ClaimRecorded`
- * its list, `ClaimSourceAdded` the source added; the others null). Most of an
- * entry's bytes were its sources. The reader
- * (`DealReadModel.recordedTimelineJson`) joins them back up.
+ * A timeline entry as stored: the entry less its sources and less what its
+ * row's columns hold (a quarter of the rest), and apart from it the sources
+ * it changes. A claim's sources change only when it is recorded and when a
+ * source is added, so only those entries keep any (`ClaimRecorded` its list,
+ * `ClaimSourceAdded` the source added; the others null). Most of an entry's
+ * bytes were its sources. The reader (`DealReadModel.recordedTimelineJson`)
+ * joins them back up.
  */
 export interface StoredTimelineEntry {
-  entry: Omit<TimelineEntry, 'sources'>;
+  entry: Omit<TimelineEntry, 'sources' | TimelineEntryColumns>;
   sources: readonly Source[] | null;
 }
 
 export function toStoredEntry(entry: TimelineEntry): StoredTimelineEntry {
-  const { sources, ...rest } = entry;
+  const { sources, eventType: _type, claimId: _claim, position: _position, version: _version, ...rest } = entry;
   switch (entry.eventType) {
     case 'DealOpened':
     case 'ClaimRecorded':

@@ -178,7 +178,7 @@ export class DealReadModel {
   /**
    * `{"entries": [...]}` of the recorded timeline, as JSON text ready to send,
    * in chunks of up to `pageSize` entries (see {@link jsonInPages}): a deal of
-   * 100,000 events streams its 40 MB without holding them. The stored entries (json, as written) are joined without being
+   * 100,000 events streams its 40 MB without holding them. The stored entries (as written) are joined without being
    * parsed and serialized again, each given its claim's sources so far
    * (stored only where they change, see `StoredTimelineEntry`). The first page
    * is read before this resolves, so an unknown deal fails before anything is
@@ -196,7 +196,7 @@ export class DealReadModel {
 
   private timelinePage(dealId: string, after: number, limit: number): Promise<TimelineRow[]> {
     return this.dataSource.query(
-      `select version, entry::text as entry, event_type, claim_id, sources::text as sources
+      `select version, position, entry, event_type, claim_id, sources
          from deal_timeline where deal_id = $1 and version > $2 order by version limit $3`,
       [dealId, after, limit],
     );
@@ -442,14 +442,22 @@ const TIMELINE_PAGE = 5_000;
 /** A stored recorded timeline entry, as the reader takes it. */
 interface TimelineRow {
   version: number;
+  /** bigint, as text. */
+  position: string;
   entry: string;
   event_type: string;
   claim_id: string | null;
   sources: string | null;
 }
 
-/** The entry's JSON with its claim's sources so far, which `known` keeps up to date. */
-function timelineEntryJson({ entry, event_type: type, claim_id: claimId, sources }: TimelineRow, known: Map<string, string>): string {
+/**
+ * The entry's JSON: the fields its row's columns hold, the stored entry, and
+ * its claim's sources so far, which `known` keeps up to date.
+ */
+function timelineEntryJson(
+  { version, position, entry, event_type: type, claim_id: claimId, sources }: TimelineRow,
+  known: Map<string, string>,
+): string {
   const stored = sources === null ? '' : sources.slice(sources.indexOf('[') + 1, sources.lastIndexOf(']')).trim();
   let list = stored;
   if (claimId !== null && type !== 'ClaimRecorded') {
@@ -457,5 +465,7 @@ function timelineEntryJson({ entry, event_type: type, claim_id: claimId, sources
     if (type === 'ClaimSourceAdded' && stored !== '') list = list === '' ? stored : `${list},${stored}`;
   }
   if (claimId !== null) known.set(claimId, list);
-  return `${entry.slice(0, entry.lastIndexOf('}'))},"sources":[${list}]}`;
+  const columns = `"eventType":${JSON.stringify(type)},"claimId":${claimId === null ? 'null' : `"${claimId}"`},"position":${position},"version":${version}`;
+  const rest = entry.slice(entry.indexOf('{') + 1, entry.lastIndexOf('}')).trim();
+  return `{${columns}${rest === '' ? '' : `,${rest}`},"sources":[${list}]}`;
 }
