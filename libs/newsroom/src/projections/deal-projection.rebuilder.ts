@@ -37,6 +37,8 @@ const SWAP_ATTEMPTS = 5;
 const WRITES_QUEUED_PER_LANE = 2;
 /** Memory for each index build: enough to sort a large table's keys without spilling. */
 const INDEX_BUILD_MEMORY = '128MB';
+/** Connections a table's indexes are built on at once. */
+const INDEX_CHAINS = 2;
 
 /** Where ranges of deal streams are folded: a thread, or this process. */
 interface FoldLane {
@@ -126,27 +128,39 @@ export class DealProjectionRebuilder {
   }
 
   /**
-   * The live table's indexes (and the constraints they back), built on the
-   * loaded copy under `<name>_next`: faster than maintaining them row by row.
-   * Then the copy is analysed (what the catch-up adds is too little to count).
-   * One connection per table, so the tables' work goes on side by side: the
-   * small tables are analysed while the large ones' indexes are built.
+   * The live table's indexes, built on the loaded copy under `<name>_next`:
+   * faster than maintaining them row by row. Each table's go on up to
+   * INDEX_CHAINS connections at once (every build scans the table, and
+   * deal_claims has six), beside the other tables'; then the copy's primary
+   * key and unique constraints are made from their indexes, and the copy is
+   * analysed (what the catch-up adds is too little to count).
    */
   private async indexAndAnalyzeNext(): Promise<void> {
     await Promise.all(
-      PROJECTION_TABLES.map((table) =>
-        this.dataSource.transaction(async (manager) => {
-          await manager.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
-          for (const index of await this.indexesOf(table, manager)) {
-            await manager.query(
-              index.constraint_definition === null
-                ? nextIndexDefinition(index, table)
-                : `alter table ${table}${NEXT} add constraint ${index.name}${NEXT} ${index.constraint_definition}`,
-            );
+      PROJECTION_TABLES.map(async (table) => {
+        const indexes = await this.indexesOf(table);
+        const chains = Array.from({ length: Math.min(INDEX_CHAINS, indexes.length) }, (_, chain) =>
+          indexes.filter((_index, i) => i % INDEX_CHAINS === chain),
+        );
+        await Promise.all(
+          chains.map((chain) =>
+            this.dataSource.transaction(async (manager) => {
+              await manager.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
+              for (const index of chain) await manager.query(nextIndexDefinition(index, table));
+            }),
+          ),
+        );
+        await this.dataSource.transaction(async (manager) => {
+          for (const { name, constraint_definition: definition } of indexes) {
+            if (definition === null) continue;
+            // a plain key, all its index holds (anything more, deferrable say, would be lost)
+            const kind = /^(PRIMARY KEY|UNIQUE) \([^()]*\)$/.exec(definition)?.[1];
+            if (kind === undefined) throw new Error(`cannot copy constraint ${name}: ${definition}`);
+            await manager.query(`alter table ${table}${NEXT} add constraint ${name}${NEXT} ${kind} using index ${name}${NEXT}`);
           }
           await manager.query(`analyze ${table}${NEXT}`);
-        }),
-      ),
+        });
+      }),
     );
   }
 
