@@ -146,6 +146,8 @@ export class DealProjectionRebuilder {
           chains.map((chain) =>
             this.dataSource.transaction(async (manager) => {
               await manager.query(`set local maintenance_work_mem = '${INDEX_BUILD_MEMORY}'`);
+              // the builds go on side by side already: parallel workers for each would only compete with them
+              await manager.query('set local max_parallel_maintenance_workers = 0');
               for (const index of chain) await manager.query(nextIndexDefinition(index, table));
             }),
           ),
