@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { BinaryCopyWriter, copyFrom, copyTo, type CopyClient } from '@app/newsroom/projections/binary-copy';
+import { BinaryCopyWriter, copyFrom, CopyBufferPool, copyTo, memoryOf, type CopyClient } from '@app/newsroom/projections/binary-copy';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** What the rebuild's binary COPY writes, read back by PostgreSQL: every type it uses, edge values included. */
@@ -113,6 +113,27 @@ describe('binary COPY data', () => {
     });
     await expect(reading).rejects.toThrow('a field beyond its row');
     expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('writes into the buffers a pool took back once their data was sent', async () => {
+    const pool = new CopyBufferPool();
+    const write = (label: string) => {
+      const writer = new BinaryCopyWriter(pool);
+      for (let n = 0; n < 3_000; n++) {
+        writer.row(10).nullableUuid(null).int4(n).int8(n).bool(true).timestamptz('2026-11-29T19:30:46.376Z');
+        writer.text(`${label} ${n} ${'.'.repeat(500)}`).text('{}').jsonb('{}').textArray([]).int4Array([]);
+      }
+      return writer.finish();
+    };
+    const first = write('first');
+    expect(first.length).toBeGreaterThan(1);
+    await load(first);
+    pool.give(memoryOf(first));
+    const second = write('second');
+    expect([...memoryOf(second)].filter((memory) => memoryOf(first).has(memory)).length).toBeGreaterThan(0);
+    const rows = await load(second);
+    expect(rows).toHaveLength(3_000);
+    expect(rows[2_999]).toMatchObject({ n: 2_999, label: `second 2999 ${'.'.repeat(500)}` });
   });
 
   it('refuses values it cannot write rather than send PostgreSQL something else', () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventStore, type JsonObject } from '@app/event-store';
-import { copyFrom, type CopyClient } from './binary-copy';
+import { copyFrom, CopyBufferPool, memoryOf, type CopyClient } from './binary-copy';
 import { DealProjectionTables, PROJECTION_LOCK, PROJECTION_TABLES, type CopyData } from './deal-projection.tables';
 import { projectRange, type ProjectedRange, type StreamRange } from './deal-rebuild.range';
 import { connectionOf, FoldThread, rebuildThreadOptions, type RebuildThreadOptions } from './deal-rebuild.threads';
@@ -43,6 +43,8 @@ const INDEX_CHAINS = 2;
 /** Where ranges of deal streams are folded: a thread, or this process. */
 interface FoldLane {
   project(range: StreamRange): Promise<ProjectedRange>;
+  /** Takes back the memory of rows it folded, once they are written. */
+  sent(memory: Set<ArrayBufferLike>): void;
   close(): Promise<void>;
 }
 
@@ -198,10 +200,11 @@ export class DealProjectionRebuilder {
       await writer.query(`truncate ${PROJECTION_TABLES.map((table) => `${table}${NEXT}`).join(', ')}`);
       let writing: Promise<void> = Promise.resolve();
       let queued = 0;
-      const write = (copies: CopyData[], events: number): void => {
+      const write = (copies: CopyData[], events: number, lane: FoldLane): void => {
         queued++;
         writing = writing.then(async () => {
           for (const { sql, chunks } of copies) await copyFrom(client, sql, chunks);
+          lane.sent(memoryOf(copies.flatMap(({ chunks }) => chunks)));
           queued--;
           progress.add(events);
         });
@@ -210,7 +213,7 @@ export class DealProjectionRebuilder {
       const fold = async (lane: FoldLane): Promise<void> => {
         for (let range = ranges.shift(); range !== undefined; range = ranges.shift()) {
           const { copies, events } = await lane.project(range);
-          write(copies, events);
+          write(copies, events, lane);
           while (queued > WRITES_QUEUED_PER_LANE * lanes.length) await writing;
         }
       };
@@ -260,8 +263,10 @@ export class DealProjectionRebuilder {
     const reader = this.dataSource.createQueryRunner();
     let connected: Promise<CopyClient> | null = null;
     const upcast = (type: string, version: number, data: JsonObject) => this.store.upcasters.upcast(type, version, data).data;
+    const pool = new CopyBufferPool();
     return {
-      project: async (range) => projectRange(await (connected ??= reader.connect() as Promise<CopyClient>), upcast, this.next, range),
+      project: async (range) => projectRange(await (connected ??= reader.connect() as Promise<CopyClient>), upcast, this.next, range, pool),
+      sent: (memory) => pool.give(memory),
       close: () => reader.release(),
     };
   }

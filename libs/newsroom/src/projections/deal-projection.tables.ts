@@ -6,7 +6,7 @@ import type { DealStateHead } from '../domain/deal.items';
 import { IncrementalDealState } from '../domain/deal.timeline';
 import { DealRow, isRelevant, parseStoredRecord, ProjectionRows, storedClaimColumns, toStoredEntry, type StoredClaimRow } from './deal-projector';
 import { partyKey } from '../domain/claim.record';
-import { BinaryCopyWriter } from './binary-copy';
+import { BinaryCopyWriter, type CopyBufferPool } from './binary-copy';
 
 /** Inline projections hold it shared; a rebuild takes it exclusively to swap tables. */
 export const PROJECTION_LOCK = 73_410_001;
@@ -278,8 +278,8 @@ export class DealProjectionTables {
   }
 
   /** A bulk load of new rows into these tables (a rebuild's empty copies). */
-  bulkLoad(): ProjectionCopy {
-    return new ProjectionCopy(this);
+  bulkLoad(pool?: CopyBufferPool): ProjectionCopy {
+    return new ProjectionCopy(this, pool);
   }
 }
 
@@ -296,12 +296,20 @@ export interface CopyData {
  * parses each row's own, no text to unescape.
  */
 export class ProjectionCopy {
-  private readonly states = new BinaryCopyWriter();
-  private readonly claims = new BinaryCopyWriter();
-  private readonly items = new BinaryCopyWriter();
-  private readonly timeline = new BinaryCopyWriter();
+  private readonly states: BinaryCopyWriter;
+  private readonly claims: BinaryCopyWriter;
+  private readonly items: BinaryCopyWriter;
+  private readonly timeline: BinaryCopyWriter;
 
-  constructor(private readonly tables: DealProjectionTables) {}
+  constructor(
+    private readonly tables: DealProjectionTables,
+    pool?: CopyBufferPool,
+  ) {
+    this.states = new BinaryCopyWriter(pool);
+    this.claims = new BinaryCopyWriter(pool);
+    this.items = new BinaryCopyWriter(pool);
+    this.timeline = new BinaryCopyWriter(pool);
+  }
 
   get bytes(): number {
     return this.states.bytes + this.claims.bytes + this.items.bytes + this.timeline.bytes;

@@ -1,6 +1,6 @@
 import type { JsonObject } from '@app/event-store/event-store.types';
 import type { RecordedDealEvent } from '../domain/deal.events';
-import { copyTo, type BinaryCopyRow, type CopyClient } from './binary-copy';
+import { copyTo, type BinaryCopyRow, type CopyBufferPool, type CopyClient } from './binary-copy';
 import { DealProjector } from './deal-projector';
 import { DealProjectionTables, type CopyData } from './deal-projection.tables';
 
@@ -32,8 +32,14 @@ export type Upcast = (type: string, schemaVersion: number, data: JsonObject) => 
  * sends faster than jsonb's own binary form) and the reader 2.5 s less (no
  * row objects, the timestamp read as a number).
  */
-export async function projectRange(client: CopyClient, upcast: Upcast, tables: DealProjectionTables, range: StreamRange): Promise<ProjectedRange> {
-  const copy = tables.bulkLoad();
+export async function projectRange(
+  client: CopyClient,
+  upcast: Upcast,
+  tables: DealProjectionTables,
+  range: StreamRange,
+  pool?: CopyBufferPool,
+): Promise<ProjectedRange> {
+  const copy = tables.bulkLoad(pool);
   let streamId = '';
   let projector: DealProjector | null = null;
   const events = await copyTo(client, eventsOf(range), (row: BinaryCopyRow) => {

@@ -14,6 +14,9 @@ export interface FoldThreadData {
   suffix: string;
 }
 
+/** What a fold thread is asked: to fold a range, to take back the memory of its rows once sent, or to end. */
+export type FoldThreadRequest = { range: StreamRange } | { sent: ArrayBuffer[] } | { close: true };
+
 /** A fold thread's answer to a range: its rows, or why it could not. */
 export type FoldThreadReply = ProjectedRange | { error: string };
 
@@ -91,14 +94,21 @@ export class FoldThread {
     if (this.pending !== null) return Promise.reject(new Error('a rebuild thread folds one range at a time'));
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.worker.postMessage(range);
+      this.worker.postMessage({ range } satisfies FoldThreadRequest);
     });
+  }
+
+  /** Gives the thread back the memory of rows it sent, once they are written. */
+  sent(memory: Set<ArrayBufferLike>): void {
+    if (this.failure !== null) return;
+    const buffers = [...memory] as ArrayBuffer[];
+    this.worker.postMessage({ sent: buffers } satisfies FoldThreadRequest, buffers);
   }
 
   /** Lets the thread close its connection and end; stops it at once after a failure. */
   async close(): Promise<void> {
     if (this.failure !== null) await this.worker.terminate();
-    else this.worker.postMessage(null);
+    else this.worker.postMessage({ close: true } satisfies FoldThreadRequest);
     await this.exited;
   }
 
