@@ -267,6 +267,11 @@ describe('rebuilding the deal projections from the log', () => {
     expect(seen[seen.length - 1]).toEqual([before.timeline.length, before.timeline.length]);
     expect(await dump(dataSource)).toEqual(before);
     expect(await schema(dataSource)).toEqual(shape);
+    // analysed, all but the JSON documents
+    const analysed: { attname: string }[] = await dataSource.query(
+      `select attname from pg_stats where schemaname = 'public' and tablename = 'deal_timeline' order by attname`,
+    );
+    expect(analysed.map((row) => row.attname)).toEqual(['claim_id', 'deal_id', 'event_type', 'position', 'version']);
 
     await rebuilder.rebuild();
     expect(await dump(dataSource)).toEqual(before);

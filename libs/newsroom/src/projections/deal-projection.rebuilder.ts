@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventStore, type JsonObject } from '@app/event-store';
 import { copyFrom, CopyBufferPool, memoryOf, type CopyClient } from './binary-copy';
-import { DealProjectionTables, PROJECTION_LOCK, PROJECTION_TABLES, type CopyData } from './deal-projection.tables';
+import { DealProjectionTables, PROJECTION_DOCUMENTS, PROJECTION_LOCK, PROJECTION_TABLES, type CopyData } from './deal-projection.tables';
 import { projectRange, type ProjectedRange, type StreamRange } from './deal-rebuild.range';
 import { connectionOf, FoldThread, rebuildThreadOptions, type RebuildThreadOptions } from './deal-rebuild.threads';
 import { projectInto } from './deal-state.projection';
@@ -135,7 +135,8 @@ export class DealProjectionRebuilder {
    * INDEX_CHAINS connections at once (every build scans the table, and
    * deal_claims has six), beside the other tables'; then the copy's primary
    * key and unique constraints are made from their indexes, and the copy is
-   * analysed (what the catch-up adds is too little to count).
+   * analysed, all but its JSON documents (what the catch-up adds is too
+   * little to count).
    */
   private async indexAndAnalyzeNext(): Promise<void> {
     await Promise.all(
@@ -162,7 +163,12 @@ export class DealProjectionRebuilder {
             if (kind === undefined) throw new Error(`cannot copy constraint ${name}: ${definition}`);
             await manager.query(`alter table ${table}${NEXT} add constraint ${name}${NEXT} ${kind} using index ${name}${NEXT}`);
           }
-          await manager.query(`analyze ${table}${NEXT}`);
+          const [{ columns }]: { columns: string }[] = await manager.query(
+            `select string_agg(quote_ident(attname), ', ' order by attnum) as columns
+               from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped and not attname = any($2::text[])`,
+            [`${table}${NEXT}`, PROJECTION_DOCUMENTS[table]],
+          );
+          await manager.query(`analyze ${table}${NEXT} (${columns})`);
         });
       }),
     );

@@ -19,6 +19,18 @@ const TIMELINE_COLUMNS = 'deal_id, version, position, event_type, claim_id, sour
 
 export const PROJECTION_TABLES = ['deal_states', 'deal_state_items', 'deal_claims', 'deal_timeline'] as const;
 
+/**
+ * Each table's JSON documents: read whole, never searched or sorted on, so
+ * the planner has no use for statistics of them (and gathering the jsonb
+ * ones' cost as much as the rest of the table's).
+ */
+export const PROJECTION_DOCUMENTS: Readonly<Record<(typeof PROJECTION_TABLES)[number], readonly string[]>> = {
+  deal_states: ['head'],
+  deal_state_items: ['item'],
+  deal_claims: ['record'],
+  deal_timeline: ['entry', 'sources'],
+};
+
 export function toRecordedEvent(event: StoredEvent): RecordedDealEvent {
   return {
     type: event.type,
