@@ -1,5 +1,9 @@
 import { DataSource } from 'typeorm';
-import { DealProjectionRebuilder } from '@app/newsroom';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStore } from '@app/event-store';
+import { DealProjectionRebuilder, rebuildThreadOptions } from '@app/newsroom';
 import { dumpReadModels } from '../support/read-models';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -383,6 +387,34 @@ describe('rebuilding the deal projections from the log', () => {
     const after = await dump(dataSource);
     await rebuilder.rebuild();
     expect(await dump(dataSource)).toEqual(after);
+  });
+
+  it('leaves the read models as they were when a fold thread fails, and can run again', async () => {
+    const before = await dump(dataSource);
+    const dir = await mkdtemp(join(tmpdir(), 'rebuild-thread-'));
+    const failing = join(dir, 'failing-worker.mjs');
+    await writeFile(failing, `throw new Error('the thread could not start');\n`);
+    try {
+      const store = t.app.get(EventStore);
+      const broken = new DealProjectionRebuilder(dataSource, store, { threads: 2, minEvents: 0, script: failing, rangeEvents: 5 });
+      await expect(broken.rebuild()).rejects.toThrow('the thread could not start');
+      expect(await dump(dataSource)).toEqual(before);
+      // folded in threads, a few events per range
+      const threads = { threads: 2, minEvents: 0, script: process.env.REBUILD_WORKER as string, rangeEvents: 5 };
+      await new DealProjectionRebuilder(dataSource, store, threads).rebuild();
+      expect(await dump(dataSource)).toEqual(before);
+      await expectInStepWithTheLog();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads its threads from the environment', () => {
+    expect(rebuildThreadOptions({ REBUILD_THREADS: '0' })).toMatchObject({ threads: 0 });
+    expect(rebuildThreadOptions({ REBUILD_THREADS: '3', REBUILD_WORKER: '/srv/worker.js' })).toMatchObject({ threads: 3, script: '/srv/worker.js' });
+    expect(rebuildThreadOptions({}).threads).toBe(availableParallelism());
+    expect(() => rebuildThreadOptions({ REBUILD_THREADS: 'two' })).toThrow('REBUILD_THREADS must be a whole number, not "two"');
+    expect(() => rebuildThreadOptions({ REBUILD_THREADS: '-1' })).toThrow('REBUILD_THREADS');
   });
 
   it('refuses to run twice at once', async () => {

@@ -24,4 +24,5 @@ export * from './projections/deal-read.model';
 export * from './projections/deal-projector';
 export * from './projections/deal-projection.tables';
 export * from './projections/deal-projection.rebuilder';
+export { rebuildThreadOptions, type RebuildThreadOptions } from './projections/deal-rebuild.threads';
 export * from './projections/deal-event.cache';
