@@ -4,7 +4,6 @@ import {
   DealProjector,
   fromStoredRecord,
   IncrementalDealState,
-  type ClaimColumns,
   type ClaimRow,
   type DealRow,
   type DealStateView,
@@ -16,12 +15,6 @@ import type { StoredEvent } from '@app/event-store';
 import type { ClaimRecord } from '../../libs/newsroom/src/domain/claim.record';
 
 const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-/** A stored claim's record, completed with what its row's columns hold, as the tables read it back. */
-export function recordOfRow(row: ClaimRow): ClaimRecord {
-  const { claimId, dealId, kind, verdict, position, start, orderKey } = row;
-  return fromStoredRecord(roundTrip(row.record), { claimId, dealId, kind, verdict, position, start, orderKey } as ClaimColumns);
-}
 
 /**
  * The deal read models as in-memory "tables", every value through a JSON round
@@ -40,11 +33,11 @@ export class MemoryProjection {
     const named = new Set(claimsNamedBy(events as unknown as StoredEvent[]));
     const records = new Map<string, ClaimRecord>();
     for (const row of this.claims.values()) {
-      if (row.dealId === dealId && (row.relevant || named.has(row.claimId))) records.set(row.claimId, recordOfRow(row));
+      if (row.dealId === dealId && (row.relevant || named.has(row.claimId))) records.set(row.claimId, fromStoredRecord(roundTrip(row.record)));
     }
     for (const record of [...records.values()]) {
       const denied = record.kind === 'denial' && record.contradicts !== null ? this.claims.get(record.contradicts) : undefined;
-      if (denied && !records.has(denied.claimId)) records.set(denied.claimId, recordOfRow(denied));
+      if (denied && !records.has(denied.claimId)) records.set(denied.claimId, fromStoredRecord(roundTrip(denied.record)));
     }
     const row = this.deals.get(dealId);
     const deal = row ? roundTrip(row) : null;

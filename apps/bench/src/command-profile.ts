@@ -28,8 +28,8 @@ export function labelOf(sql: string): string {
   if (s.includes('es_append(')) return 'es_append';
   if (s.includes('pg_advisory_xact_lock_shared')) return 'projection lock';
   if (s.startsWith('select head, opened_position')) return 'deal_states read';
-  if (/^select claim_id, .* from deal_claims where claim_id/.test(s)) return 'deal_claims read (named, cache hit)';
-  if (/^select claim_id, .* from deal_claims/.test(s)) return 'deal_claims read (working set, cache miss)';
+  if (s.startsWith('select record from deal_claims where claim_id')) return 'deal_claims read (named, cache hit)';
+  if (s.startsWith('select record from deal_claims')) return 'deal_claims read (working set, cache miss)';
   if (s.startsWith('insert into deal_states')) return 'deal_states write';
   if (s.startsWith('insert into deal_claims')) return 'deal_claims write';
   if (s.startsWith('insert into deal_state_items')) return 'deal_state_items write';

@@ -4,7 +4,7 @@ import type { ClaimRecord } from '../domain/claim.record';
 import type { RecordedDealEvent } from '../domain/deal.events';
 import type { DealStateHead } from '../domain/deal.items';
 import { IncrementalDealState } from '../domain/deal.timeline';
-import { DealRow, isRelevant, parseStoredRecord, ProjectionRows, storedClaimColumns, toStoredEntry, type StoredClaimRow } from './deal-projector';
+import { DealRow, isRelevant, parseStoredRecord, ProjectionRows, toStoredEntry } from './deal-projector';
 import { partyKey } from '../domain/claim.record';
 import { BinaryCopyWriter, type CopyBufferPool } from './binary-copy';
 
@@ -124,21 +124,24 @@ export class DealProjectionTables {
     dealId: string,
     claimIds: string[],
   ): Promise<WorkingSet> {
-    const [deals, claims]: [DealStateRow[], StoredClaimRow[]] = await Promise.all([
+    const [deals, claims]: [DealStateRow[], { record: string }[]] = await Promise.all([
       manager.query(
         `select ${DEAL_ROW_COLUMNS} from ${this.states} where deal_id = $1`,
         [dealId],
       ),
       manager.query(
-        `select ${storedClaimColumns()} from ${this.claims} where deal_id = $1 and (relevant or claim_id = any($2::uuid[]))
+        `select record from ${this.claims} where deal_id = $1 and (relevant or claim_id = any($2::uuid[]))
          union all
-         select ${storedClaimColumns('t')} from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record::json->>'contradicts')::uuid
+         select t.record from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record::json->>'contradicts')::uuid
           where d.deal_id = $1 and d.relevant and d.kind = 'denial' and not t.relevant and not t.claim_id = any($2::uuid[])`,
         [dealId, claimIds],
       ),
     ]);
     const records = new Map<string, ClaimRecord>();
-    for (const row of claims) records.set(row.claim_id, parseStoredRecord(row));
+    for (const { record } of claims) {
+      const parsed = parseStoredRecord(record);
+      records.set(parsed.claimId, parsed);
+    }
     await this.loadDenialTargets(manager, records, (id) => records.has(id));
     if (!deals[0]) return { deal: null, state: null };
     const deal = dealRowOf(dealId, deals[0]);
@@ -183,11 +186,14 @@ export class DealProjectionTables {
 
   /** The records of these claims, into `records`. */
   private async loadRecords(manager: EntityManager, claimIds: string[], records: Map<string, ClaimRecord>): Promise<void> {
-    const found: StoredClaimRow[] = await manager.query(
-      `select ${storedClaimColumns()} from ${this.claims} where claim_id = any($1::uuid[])`,
+    const found: { record: string }[] = await manager.query(
+      `select record from ${this.claims} where claim_id = any($1::uuid[])`,
       [claimIds],
     );
-    for (const row of found) records.set(row.claim_id, parseStoredRecord(row));
+    for (const { record } of found) {
+      const parsed = parseStoredRecord(record);
+      records.set(parsed.claimId, parsed);
+    }
   }
 
   async write(manager: EntityManager, { deals, claims, timeline, items, removedItems }: ProjectionRows): Promise<void> {
@@ -238,8 +244,8 @@ export class DealProjectionTables {
               verdict: c.verdict,
               relevant: c.relevant,
               outlet_keys: c.outletKeys,
-              start: c.start,
-              order_key: c.orderKey,
+              start: c.record.start,
+              order_key: c.record.orderKey,
               record: c.record,
               versions: c.versions,
             })),
@@ -353,8 +359,8 @@ export class ProjectionCopy {
         .text(c.verdict)
         .bool(c.relevant)
         .textArray(c.outletKeys)
-        .text(c.start)
-        .text(c.orderKey)
+        .text(c.record.start)
+        .text(c.record.orderKey)
         .text(JSON.stringify(c.record))
         .int4Array(c.versions);
     }

@@ -8,37 +8,12 @@ import type { ClaimCounts, TimelineEntry } from '../domain/deal.views';
 import type { Source } from '../domain/source';
 import { outletKey } from '../domain/source';
 
-/** The record fields a claim row's columns hold (start and order key for reports that order claims in SQL). */
-const CLAIM_COLUMN_FIELDS = ['claimId', 'dealId', 'kind', 'verdict', 'position', 'start', 'orderKey'] as const;
-type ClaimColumnField = (typeof CLAIM_COLUMN_FIELDS)[number];
-export type ClaimColumns = Pick<ClaimRecord, ClaimColumnField>;
-const NOT_STORED: ReadonlySet<string> = new Set(['comparableAmount', ...CLAIM_COLUMN_FIELDS]);
-
 /**
- * A claim record as stored (JSON text): the same less the scaled amount,
- * which is derived again on load, less what the row's columns hold (a
- * quarter of its bytes), and less its null fields, which read back as null
- * (most claims have six: a tenth of the bytes).
+ * A claim record as stored (json): the same less the scaled amount, which is
+ * derived again on load, and less its null fields, which read back as null
+ * (most claims have six: a tenth of the bytes written per claim).
  */
-export type StoredClaimRecord = Omit<ClaimRecordFields, 'comparableAmount' | ClaimColumnField>;
-
-/** A claim as read back from deal_claims: the columns its record needs (bigint position as text) and its stored record. */
-export interface StoredClaimRow {
-  claim_id: string;
-  deal_id: string;
-  kind: string;
-  verdict: string;
-  position: string;
-  start: string;
-  order_key: string;
-  record: string;
-}
-
-/** The columns of a {@link StoredClaimRow}, of the table or of its alias. */
-export function storedClaimColumns(alias?: string): string {
-  const columns = ['claim_id', 'deal_id', 'kind', 'verdict', 'position', 'start', 'order_key', 'record'];
-  return (alias === undefined ? columns : columns.map((column) => `${alias}.${column}`)).join(', ');
-}
+export type StoredClaimRecord = Omit<ClaimRecordFields, 'comparableAmount'>;
 
 export interface DealRow {
   dealId: string;
@@ -59,8 +34,6 @@ export interface ClaimRow {
   verdict: string;
   relevant: boolean;
   outletKeys: string[];
-  start: string;
-  orderKey: string;
   record: StoredClaimRecord;
   /** Versions of the deal's events about the claim: all of them, or those of this write, which appends them. */
   versions: number[];
@@ -107,27 +80,18 @@ export function toStoredRecord(record: ClaimRecord): StoredClaimRecord {
   const stored: Record<string, unknown> = {};
   for (const field in record) {
     const value = record[field as keyof ClaimRecord];
-    if (value !== null && !NOT_STORED.has(field)) stored[field] = value;
+    if (value !== null && field !== 'comparableAmount') stored[field] = value;
   }
   return stored as unknown as StoredClaimRecord;
 }
 
-export function fromStoredRecord(stored: StoredClaimRecord, columns: ClaimColumns): ClaimRecord {
-  return claimRecordOf({ ...stored, ...columns });
+export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
+  return claimRecordOf(stored);
 }
 
-/** A claim record from its row in deal_claims. */
-export function parseStoredRecord(row: StoredClaimRow): ClaimRecord {
-  // the parsed object is this function's own: completed in place, not spread (spreading parsed records cost 12 µs each)
-  const fields = JSON.parse(row.record) as Record<string, unknown>;
-  fields.claimId = row.claim_id;
-  fields.dealId = row.deal_id;
-  fields.kind = row.kind;
-  fields.verdict = row.verdict;
-  fields.position = Number(row.position);
-  fields.start = row.start;
-  fields.orderKey = row.order_key;
-  return claimRecordOf(fields as unknown as ClaimRecordFields);
+/** A claim record from its stored text (deal_claims.record). */
+export function parseStoredRecord(text: string): ClaimRecord {
+  return claimRecordOf(JSON.parse(text) as StoredClaimRecord);
 }
 
 /** What a timeline row's columns hold of its entry, so the stored entry leaves it out. */
@@ -175,8 +139,6 @@ export function claimRowOf(record: ClaimRecord, versions: number[]): ClaimRow {
     verdict: record.verdict,
     relevant: isRelevant(record),
     outletKeys: [...new Set(record.sources.map((s) => outletKey(s.outlet)))],
-    start: record.start,
-    orderKey: record.orderKey,
     record: toStoredRecord(record),
     versions,
   };

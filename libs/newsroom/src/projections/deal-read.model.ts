@@ -14,7 +14,7 @@ import type { ClaimView, DealStateView, TimelineEntry } from '../domain/deal.vie
 import { assembleDealState, type DealStateHead, type PlacedItem, type StateListField } from '../domain/deal.items';
 import { dealStreamId } from '../application/command-context';
 import { DealEventCache } from './deal-event.cache';
-import { parseStoredRecord, storedClaimColumns, type StoredClaimRow } from './deal-projector';
+import { parseStoredRecord } from './deal-projector';
 
 export interface Page<T> {
   items: T[];
@@ -129,8 +129,8 @@ function continuesStream(events: readonly RecordedDealEvent[], from: number): bo
   return true;
 }
 
-function summary(row: StoredClaimRow): ClaimSummary {
-  const { history: _, ...view } = claimView(parseStoredRecord(row), []);
+function summary(record: string): ClaimSummary {
+  const { history: _, ...view } = claimView(parseStoredRecord(record), []);
   return view;
 }
 
@@ -292,21 +292,21 @@ export class DealReadModel {
   }
 
   async dealClaims(dealId: string): Promise<ClaimSummary[]> {
-    const rows: StoredClaimRow[] = await this.dataSource.query(
-      `select ${storedClaimColumns()} from deal_claims where deal_id = $1 order by position`,
+    const rows: { record: string }[] = await this.dataSource.query(
+      'select record from deal_claims where deal_id = $1 order by position',
       [dealId],
     );
     if (rows.length === 0) {
       const exists = await this.dataSource.query('select 1 from deal_states where deal_id = $1', [dealId]);
       if (exists.length === 0) throw new DealNotFoundError(dealId);
     }
-    return rows.map(summary);
+    return rows.map((r) => summary(r.record));
   }
 
   /** The claim with every event about it. */
   async claim(claimId: string): Promise<ClaimView> {
-    const rows: (StoredClaimRow & { versions: number[] })[] = await this.dataSource.query(
-      `select ${storedClaimColumns()}, versions from deal_claims where claim_id = $1`,
+    const rows: { deal_id: string; record: string; versions: number[] }[] = await this.dataSource.query(
+      'select deal_id, record, versions from deal_claims where claim_id = $1',
       [claimId],
     );
     if (rows.length === 0) throw new ClaimNotFoundError(claimId);
@@ -322,7 +322,7 @@ export class DealReadModel {
       version: Number(e.version),
       recordedAt: e.recorded_at,
     }));
-    return claimView(parseStoredRecord(rows[0]), history as never);
+    return claimView(parseStoredRecord(rows[0].record), history as never);
   }
 
   async deals(filter: DealFilter): Promise<Page<DealStateView>> {
@@ -367,13 +367,13 @@ export class DealReadModel {
     if (filter.dealId) add('deal_id = ?', filter.dealId);
     if (filter.outlet) add('outlet_keys @> array[?::text]', outletKey(filter.outlet));
     params.push(filter.limit + 1);
-    const rows: StoredClaimRow[] = await this.dataSource.query(
-      `select ${storedClaimColumns()} from deal_claims where ${where.join(' and ')} order by position limit $${params.length}`,
+    const rows: { record: string; position: string }[] = await this.dataSource.query(
+      `select record, position from deal_claims where ${where.join(' and ')} order by position limit $${params.length}`,
       params,
     );
     const page = rows.slice(0, filter.limit);
     return {
-      items: page.map(summary),
+      items: page.map((r) => summary(r.record)),
       nextCursor: rows.length > filter.limit ? encodeCursor(Number(page[page.length - 1].position)) : null,
     };
   }
