@@ -52,7 +52,7 @@ describe('rebuilding the deal read models', () => {
   const dump = async () => ({
     states: await dataSource.query('select deal_id, version, title, kind, status, party_keys, head, opened_position, last_position from deal_states order by deal_id'),
     items: await dataSource.query('select deal_id, field, item_key, sort_key, item from deal_state_items order by deal_id, field, item_key'),
-    claims: await dataSource.query('select claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record from deal_claims order by claim_id'),
+    claims: await dataSource.query('select claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record::json as record from deal_claims order by claim_id'),
     timeline: await dataSource.query('select deal_id, version, position, entry::json as entry from deal_timeline order by deal_id, version'),
   });
 

@@ -299,10 +299,10 @@ describe('rebuilding the deal projections from the log', () => {
     );
     expect(repeated).toEqual([{ same: true }]);
     // back to json documents: the same JSON
-    const text: { entry: string }[] = await dataSource.query('select entry from deal_timeline order by deal_id, version');
+    const text: { record: string }[] = await dataSource.query('select record from deal_claims order by claim_id');
     await dataSource.undoLastMigration();
-    const json: { entry: unknown }[] = await dataSource.query('select entry from deal_timeline order by deal_id, version');
-    expect(json.map((row) => row.entry)).toEqual(text.map((row) => JSON.parse(row.entry)));
+    const json: { record: unknown }[] = await dataSource.query('select record from deal_claims order by claim_id');
+    expect(json.map((row) => row.record)).toEqual(text.map((row) => JSON.parse(row.record)));
     // back to jsonb records with every field written out
     const lean: { nulls: number }[] = await dataSource.query(`select count(*)::int as nulls from deal_claims, json_each(record) where json_typeof(value) = 'null'`);
     await dataSource.undoLastMigration();

@@ -25,10 +25,8 @@
  *
  * Writing the store is not measured: its database runs with
  * synchronous_commit off until the store is written, then is vacuumed and
- * analysed (as autovacuum would have) and checkpointed before the rebuild
- * (otherwise the rebuild would pay for writing out the last of the store,
- * a checkpoint's worth of the gigabyte just written); the rebuilt tables are
- * vacuumed and checkpointed before reads are measured.
+ * analysed (as autovacuum would have) before the rebuild; the rebuilt tables
+ * are vacuumed and checkpointed before reads are measured.
  *
  * Environment:
  *   DATABASE_URL        a server to use instead of an embedded PostgreSQL; the
@@ -521,11 +519,10 @@ async function main(): Promise<void> {
       await dataSource.runMigrations({ transaction: 'each' });
       return { url, dataSource, store: new EventStore(dataSource) };
     };
-    /** Back to the server's settings for what is measured; vacuumed and analysed, as autovacuum would have, and written out. */
+    /** Back to the server's settings for what is measured; vacuumed and analysed, as autovacuum would have. */
     const settle = async (database: string, dataSource: DataSource): Promise<void> => {
       await dataSource.query(`alter database "${database}" reset synchronous_commit`);
       await dataSource.query('vacuum (analyze) es_events, es_streams');
-      await dataSource.query('checkpoint');
     };
     /**
      * After a rebuild, before reads are measured: the new tables vacuumed (they hold a

@@ -55,7 +55,7 @@ export class ReportsService {
         cross join lateral (
           select distinct s->>'outlet' as outlet,
                  regexp_replace(lower(normalize(s->>'outlet', NFKC)), '\\s+', '', 'g') as key
-            from json_array_elements(c.record->'sources') s
+            from json_array_elements(c.record::json->'sources') s
         ) src
        group by src.key
        order by claims desc, outlet`);

@@ -4,7 +4,7 @@ import type { ClaimRecord } from '../domain/claim.record';
 import type { RecordedDealEvent } from '../domain/deal.events';
 import type { DealStateHead } from '../domain/deal.items';
 import { IncrementalDealState } from '../domain/deal.timeline';
-import { DealRow, fromStoredRecord, isRelevant, ProjectionRows, StoredClaimRecord, toStoredEntry } from './deal-projector';
+import { DealRow, isRelevant, parseStoredRecord, ProjectionRows, toStoredEntry } from './deal-projector';
 import { partyKey } from '../domain/claim.record';
 import { BinaryCopyWriter, type CopyBufferPool } from './binary-copy';
 
@@ -124,7 +124,7 @@ export class DealProjectionTables {
     dealId: string,
     claimIds: string[],
   ): Promise<WorkingSet> {
-    const [deals, claims]: [DealStateRow[], { record: StoredClaimRecord }[]] = await Promise.all([
+    const [deals, claims]: [DealStateRow[], { record: string }[]] = await Promise.all([
       manager.query(
         `select ${DEAL_ROW_COLUMNS} from ${this.states} where deal_id = $1`,
         [dealId],
@@ -132,12 +132,16 @@ export class DealProjectionTables {
       manager.query(
         `select record from ${this.claims} where deal_id = $1 and (relevant or claim_id = any($2::uuid[]))
          union all
-         select t.record from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record->>'contradicts')::uuid
+         select t.record from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record::json->>'contradicts')::uuid
           where d.deal_id = $1 and d.relevant and d.kind = 'denial' and not t.relevant and not t.claim_id = any($2::uuid[])`,
         [dealId, claimIds],
       ),
     ]);
-    const records = new Map(claims.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
+    const records = new Map<string, ClaimRecord>();
+    for (const { record } of claims) {
+      const parsed = parseStoredRecord(record);
+      records.set(parsed.claimId, parsed);
+    }
     await this.loadDenialTargets(manager, records, (id) => records.has(id));
     if (!deals[0]) return { deal: null, state: null };
     const deal = dealRowOf(dealId, deals[0]);
@@ -182,11 +186,14 @@ export class DealProjectionTables {
 
   /** The records of these claims, into `records`. */
   private async loadRecords(manager: EntityManager, claimIds: string[], records: Map<string, ClaimRecord>): Promise<void> {
-    const found: { record: StoredClaimRecord }[] = await manager.query(
+    const found: { record: string }[] = await manager.query(
       `select record from ${this.claims} where claim_id = any($1::uuid[])`,
       [claimIds],
     );
-    for (const { record } of found) records.set(record.claimId, fromStoredRecord(record));
+    for (const { record } of found) {
+      const parsed = parseStoredRecord(record);
+      records.set(parsed.claimId, parsed);
+    }
   }
 
   async write(manager: EntityManager, { deals, claims, timeline, items, removedItems }: ProjectionRows): Promise<void> {

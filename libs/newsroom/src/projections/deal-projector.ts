@@ -89,6 +89,11 @@ export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
   return claimRecordOf(stored);
 }
 
+/** A claim record from its stored text (deal_claims.record). */
+export function parseStoredRecord(text: string): ClaimRecord {
+  return claimRecordOf(JSON.parse(text) as StoredClaimRecord);
+}
+
 /** What a timeline row's columns hold of its entry, so the stored entry leaves it out. */
 type TimelineEntryColumns = 'eventType' | 'claimId' | 'position' | 'version';
 

@@ -14,7 +14,7 @@ import type { ClaimView, DealStateView, TimelineEntry } from '../domain/deal.vie
 import { assembleDealState, type DealStateHead, type PlacedItem, type StateListField } from '../domain/deal.items';
 import { dealStreamId } from '../application/command-context';
 import { DealEventCache } from './deal-event.cache';
-import { fromStoredRecord, StoredClaimRecord } from './deal-projector';
+import { parseStoredRecord } from './deal-projector';
 
 export interface Page<T> {
   items: T[];
@@ -129,8 +129,8 @@ function continuesStream(events: readonly RecordedDealEvent[], from: number): bo
   return true;
 }
 
-function summary(record: StoredClaimRecord): ClaimSummary {
-  const { history: _, ...view } = claimView(fromStoredRecord(record), []);
+function summary(record: string): ClaimSummary {
+  const { history: _, ...view } = claimView(parseStoredRecord(record), []);
   return view;
 }
 
@@ -292,7 +292,7 @@ export class DealReadModel {
   }
 
   async dealClaims(dealId: string): Promise<ClaimSummary[]> {
-    const rows: { record: StoredClaimRecord }[] = await this.dataSource.query(
+    const rows: { record: string }[] = await this.dataSource.query(
       'select record from deal_claims where deal_id = $1 order by position',
       [dealId],
     );
@@ -305,7 +305,7 @@ export class DealReadModel {
 
   /** The claim with every event about it. */
   async claim(claimId: string): Promise<ClaimView> {
-    const rows: { deal_id: string; record: StoredClaimRecord; versions: number[] }[] = await this.dataSource.query(
+    const rows: { deal_id: string; record: string; versions: number[] }[] = await this.dataSource.query(
       'select deal_id, record, versions from deal_claims where claim_id = $1',
       [claimId],
     );
@@ -322,7 +322,7 @@ export class DealReadModel {
       version: Number(e.version),
       recordedAt: e.recorded_at,
     }));
-    return claimView(fromStoredRecord(rows[0].record), history as never);
+    return claimView(parseStoredRecord(rows[0].record), history as never);
   }
 
   async deals(filter: DealFilter): Promise<Page<DealStateView>> {
@@ -367,7 +367,7 @@ export class DealReadModel {
     if (filter.dealId) add('deal_id = ?', filter.dealId);
     if (filter.outlet) add('outlet_keys @> array[?::text]', outletKey(filter.outlet));
     params.push(filter.limit + 1);
-    const rows: { record: StoredClaimRecord; position: string }[] = await this.dataSource.query(
+    const rows: { record: string; position: string }[] = await this.dataSource.query(
       `select record, position from deal_claims where ${where.join(' and ')} order by position limit $${params.length}`,
       params,
     );
