@@ -4,7 +4,7 @@ import type { ClaimRecord } from '../domain/claim.record';
 import type { RecordedDealEvent } from '../domain/deal.events';
 import type { DealStateHead } from '../domain/deal.items';
 import { IncrementalDealState } from '../domain/deal.timeline';
-import { DealRow, isRelevant, parseStoredRecord, ProjectionRows, toStoredEntry } from './deal-projector';
+import { DealRow, fromStoredRecord, isRelevant, parseStoredRecord, ProjectionRows, StoredClaimRecord, toStoredEntry } from './deal-projector';
 import { partyKey } from '../domain/claim.record';
 import { BinaryCopyWriter, type CopyBufferPool } from './binary-copy';
 
@@ -124,24 +124,21 @@ export class DealProjectionTables {
     dealId: string,
     claimIds: string[],
   ): Promise<WorkingSet> {
-    const [deals, claims]: [DealStateRow[], { record: string }[]] = await Promise.all([
+    const [deals, claims]: [DealStateRow[], { record: StoredClaimRecord }[]] = await Promise.all([
       manager.query(
         `select ${DEAL_ROW_COLUMNS} from ${this.states} where deal_id = $1`,
         [dealId],
       ),
       manager.query(
-        `select record from ${this.claims} where deal_id = $1 and (relevant or claim_id = any($2::uuid[]))
+        `select record::json as record from ${this.claims} where deal_id = $1 and (relevant or claim_id = any($2::uuid[]))
          union all
-         select t.record from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record::json->>'contradicts')::uuid
+         select t.record::json from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record::json->>'contradicts')::uuid
           where d.deal_id = $1 and d.relevant and d.kind = 'denial' and not t.relevant and not t.claim_id = any($2::uuid[])`,
         [dealId, claimIds],
       ),
     ]);
-    const records = new Map<string, ClaimRecord>();
-    for (const { record } of claims) {
-      const parsed = parseStoredRecord(record);
-      records.set(parsed.claimId, parsed);
-    }
+    // read as json, the records are parsed as their rows arrive, while the server sends the rest
+    const records = new Map(claims.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
     await this.loadDenialTargets(manager, records, (id) => records.has(id));
     if (!deals[0]) return { deal: null, state: null };
     const deal = dealRowOf(dealId, deals[0]);
