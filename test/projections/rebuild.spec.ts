@@ -271,6 +271,11 @@ describe('rebuilding the deal projections from the log', () => {
     expect(seen[seen.length - 1]).toEqual([before.timeline.length, before.timeline.length]);
     expect(await dump(dataSource)).toEqual(before);
     expect(await schema(dataSource)).toEqual(shape);
+    // live with the server's autovacuum settings (the copies had it off while being built)
+    const options: { relname: string; reloptions: string[] | null }[] = await dataSource.query(
+      `select relname, reloptions from pg_class where relname in ('deal_states', 'deal_state_items', 'deal_claims', 'deal_timeline') order by relname`,
+    );
+    expect(options.map((row) => row.reloptions)).toEqual([null, null, null, null]);
     // analysed, all but the JSON documents
     const analysed: { attname: string }[] = await dataSource.query(
       `select attname from pg_stats where schemaname = 'public' and tablename = 'deal_timeline' order by attname`,

@@ -31,7 +31,10 @@ export const REBUILD_THREAD_OPTIONS = Symbol('REBUILD_THREAD_OPTIONS');
 const MAX_CATCH_UP_ROUNDS = 20;
 /** Lagging deals projected per catch-up transaction. */
 const CATCH_UP_CHUNK = 50;
-/** Swaps tried when a reader's table lock makes one wait past its lock timeout. */
+/** PostgreSQL's error codes for a lock wait past lock_timeout, and for a deadlock. */
+const LOCK_NOT_AVAILABLE = '55P03';
+const DEADLOCK_DETECTED = '40P01';
+/** Swaps tried when a reader's table lock makes one wait past its lock timeout, or a deadlock ends one. */
 const SWAP_ATTEMPTS = 5;
 /** Folded ranges waiting to be written, per fold lane, before the lanes wait for the writer. */
 const WRITES_QUEUED_PER_LANE = 2;
@@ -125,7 +128,11 @@ export class DealProjectionRebuilder {
     await this.dropOldTables(); // left by a rebuild that stopped after its swap
     for (const table of PROJECTION_TABLES) {
       await this.dataSource.query(`drop table if exists ${table}${NEXT}`);
-      await this.dataSource.query(`create table ${table}${NEXT} (like ${table} including all excluding indexes)`);
+      // no autovacuum on the copies until they are live: the rebuild analyses them itself, and
+      // an autovacuum holding one while the swap renames it could deadlock with the swap
+      await this.dataSource.query(
+        `create table ${table}${NEXT} (like ${table} including all excluding indexes) with (autovacuum_enabled = false)`,
+      );
     }
   }
 
@@ -315,8 +322,9 @@ export class DealProjectionRebuilder {
    * the copies take the live tables' names (and their indexes the live
    * indexes' names). The old tables are renamed aside and dropped after the
    * commit: dropping gigabytes of files at commit would hold appends back.
-   * A swap that waits too long for a reader's table lock gives up and tries
-   * again, so appends are never held back for long.
+   * A swap that waits too long for a reader's table lock, or that another
+   * session's locks deadlock with, gives up and tries again, so appends are
+   * never held back for long.
    */
   private async swap(progress: Progress): Promise<number> {
     for (let attempt = 1; ; attempt++) {
@@ -334,6 +342,7 @@ export class DealProjectionRebuilder {
             renames.push(`alter table ${table}${NEXT} rename to ${table}`);
             for (const index of indexes) renames.push(`alter index ${index.name}${NEXT} rename to ${index.name}`);
           }
+          for (const table of PROJECTION_TABLES) renames.push(`alter table ${table} reset (autovacuum_enabled)`);
           for (const rename of renames) await manager.query(rename);
           return { deals: count, applied: caughtUp };
         });
@@ -342,7 +351,7 @@ export class DealProjectionRebuilder {
         return deals;
       } catch (error) {
         const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code;
-        if (code !== '55P03' || attempt >= SWAP_ATTEMPTS) throw error;
+        if ((code !== LOCK_NOT_AVAILABLE && code !== DEADLOCK_DETECTED) || attempt >= SWAP_ATTEMPTS) throw error;
       }
     }
   }
