@@ -223,11 +223,17 @@ export class DealProjectionRebuilder {
         });
         writing.catch(() => undefined); // awaited by the lanes and below: not an unhandled rejection meanwhile
       };
+      let failed = false;
       const fold = async (lane: FoldLane): Promise<void> => {
-        for (let range = ranges.shift(); range !== undefined; range = ranges.shift()) {
-          const { copies, events } = await lane.project(range);
-          write(copies, events, lane);
-          while (queued > WRITES_QUEUED_PER_LANE * lanes.length) await writing;
+        try {
+          for (let range = ranges.shift(); range !== undefined && !failed; range = ranges.shift()) {
+            const { copies, events } = await lane.project(range);
+            write(copies, events, lane);
+            while (queued > WRITES_QUEUED_PER_LANE * lanes.length) await writing;
+          }
+        } catch (error) {
+          failed = true; // the other lanes take no more ranges
+          throw error;
         }
       };
       await Promise.all(lanes.map(fold));
