@@ -276,11 +276,11 @@ describe('rebuilding the deal projections from the log', () => {
       `select relname, reloptions from pg_class where relname in ('deal_states', 'deal_state_items', 'deal_claims', 'deal_timeline') order by relname`,
     );
     expect(options.map((row) => row.reloptions)).toEqual([null, null, null, null]);
-    // analysed, all but the JSON documents
+    // analysed (the columns queries search; autovacuum, on again, may add the documents')
     const analysed: { attname: string }[] = await dataSource.query(
       `select attname from pg_stats where schemaname = 'public' and tablename = 'deal_timeline' order by attname`,
     );
-    expect(analysed.map((row) => row.attname)).toEqual(['claim_id', 'deal_id', 'event_type', 'position', 'version']);
+    expect(analysed.map((row) => row.attname)).toEqual(expect.arrayContaining(['claim_id', 'deal_id', 'event_type', 'position', 'version']));
 
     await rebuilder.rebuild();
     expect(await dump(dataSource)).toEqual(before);
