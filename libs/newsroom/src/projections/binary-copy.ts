@@ -79,13 +79,6 @@ export class BinaryCopyWriter {
     this.at += SIGNATURE.length + 8;
   }
 
-  /** Bytes written so far, message headers included. */
-  get bytes(): number {
-    let bytes = this.at;
-    for (const chunk of this.chunks) bytes += chunk.length;
-    return bytes;
-  }
-
   /** Starts a row of `fields` values, to be written in column order. */
   row(fields: number): this {
     this.room(2);
@@ -300,52 +293,66 @@ export interface CopyClient {
 }
 
 /**
- * `COPY ... FROM STDIN` through pg's Submittable interface (the one its
- * cursors and pg-copy-streams use): the messages of a {@link BinaryCopyWriter}
- * are sent once the server asks for them; resolves when the server is ready again.
+ * A COPY statement run through pg's Submittable interface (the one its
+ * cursors and pg-copy-streams use): pg hands it the protocol messages of its
+ * query; `finished` settles on an error, or once the server is ready again.
  */
-class CopyFrom {
-  readonly finished: Promise<void>;
-  private settle!: (error?: Error) => void;
+abstract class CopyCommand<T> {
+  readonly finished: Promise<T>;
+  private resolve!: (value: T) => void;
+  private reject!: (error: Error) => void;
 
-  constructor(
-    private readonly sql: string,
-    private readonly messages: Buffer[],
-  ) {
-    this.finished = new Promise<void>((resolve, reject) => {
-      let settled = false;
-      this.settle = (error) => {
-        if (settled) return;
-        settled = true;
-        if (error) reject(error);
-        else resolve();
-      };
+  constructor(private readonly sql: string) {
+    this.finished = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
     });
   }
+
+  /** What `finished` resolves to, or why it rejects though the server saw no error. */
+  protected abstract outcome(): T | Error;
 
   submit(connection: CopyConnection): void {
     connection.query(this.sql);
   }
 
   handleCopyInResponse(connection: CopyConnection): void {
-    for (const message of this.messages) connection.stream.write(message);
     connection.endCopyFrom();
   }
 
   handleError(error: Error): void {
-    this.settle(error);
+    this.reject(error);
   }
 
   handleReadyForQuery(): void {
-    this.settle();
+    const outcome = this.outcome();
+    if (outcome instanceof Error) this.reject(outcome);
+    else this.resolve(outcome);
   }
 
+  handleCopyData(_message: { chunk: Buffer }): void {}
   handleCommandComplete(): void {}
   handleRowDescription(): void {}
   handleDataRow(): void {}
   handleEmptyQuery(): void {}
   handlePortalSuspended(): void {}
-  handleCopyData(): void {}
+}
+
+/** `COPY ... FROM STDIN`: the messages of a {@link BinaryCopyWriter}, sent once the server asks for them. */
+class CopyFrom extends CopyCommand<void> {
+  constructor(
+    sql: string,
+    private readonly messages: Buffer[],
+  ) {
+    super(sql);
+  }
+
+  protected outcome(): void {}
+
+  override handleCopyInResponse(connection: CopyConnection): void {
+    for (const message of this.messages) connection.stream.write(message);
+    connection.endCopyFrom();
+  }
 }
 
 /** Runs a COPY FROM STDIN statement on the client with data a {@link BinaryCopyWriter} wrote. */
@@ -440,40 +447,29 @@ export class BinaryCopyRow {
 }
 
 /**
- * `COPY (query) TO STDOUT WITH (FORMAT binary)` through pg's Submittable
- * interface: each row goes to `onRow` as it arrives (the server sends one
- * row per CopyData message), so a large result is never held whole. A row
- * `onRow` throws on ends the reading: the rest is skipped and the promise
- * rejects once the server is done.
+ * `COPY (query) TO STDOUT WITH (FORMAT binary)`: each row goes to `onRow` as
+ * it arrives (the server sends one row per CopyData message), so a large
+ * result is never held whole. A row `onRow` throws on ends the reading: the
+ * rest is skipped and `finished` rejects once the server is done.
  */
-class CopyTo {
-  readonly finished: Promise<number>;
-  private settle!: (error?: Error) => void;
+class CopyTo extends CopyCommand<number> {
   private readonly row = new BinaryCopyRow();
   private started = false;
   private rows = 0;
   private failure: Error | null = null;
 
   constructor(
-    private readonly sql: string,
+    sql: string,
     private readonly onRow: (row: BinaryCopyRow) => void,
   ) {
-    this.finished = new Promise<number>((resolve, reject) => {
-      let settled = false;
-      this.settle = (error) => {
-        if (settled) return;
-        settled = true;
-        if (error) reject(error);
-        else resolve(this.rows);
-      };
-    });
+    super(sql);
   }
 
-  submit(connection: CopyConnection): void {
-    connection.query(this.sql);
+  protected outcome(): number | Error {
+    return this.failure ?? this.rows;
   }
 
-  handleCopyData(message: { chunk: Buffer }): void {
+  override handleCopyData(message: { chunk: Buffer }): void {
     if (this.failure !== null) return;
     try {
       const data = message.chunk;
@@ -491,24 +487,6 @@ class CopyTo {
       this.failure = error instanceof Error ? error : new Error(String(error));
     }
   }
-
-  handleError(error: Error): void {
-    this.settle(error);
-  }
-
-  handleReadyForQuery(): void {
-    this.settle(this.failure ?? undefined);
-  }
-
-  handleCopyInResponse(connection: CopyConnection): void {
-    connection.endCopyFrom();
-  }
-
-  handleCommandComplete(): void {}
-  handleRowDescription(): void {}
-  handleDataRow(): void {}
-  handleEmptyQuery(): void {}
-  handlePortalSuspended(): void {}
 }
 
 /** Runs a binary COPY TO STDOUT on the client, giving each row to `onRow`; resolves to the rows read. */

@@ -326,10 +326,6 @@ export class ProjectionCopy {
     this.timeline = new BinaryCopyWriter(pool);
   }
 
-  get bytes(): number {
-    return this.states.bytes + this.claims.bytes + this.items.bytes + this.timeline.bytes;
-  }
-
   add({ deals, claims, timeline, items, removedItems }: ProjectionRows): void {
     if (removedItems.length > 0) throw new Error('COPY loads new rows only: nothing to remove');
     for (const d of deals) {
