@@ -1,9 +1,12 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore } from '@app/event-store';
 import { DealProjectionRebuilder, rebuildThreadOptions } from '@app/newsroom';
+import { rangeEventsQuery } from '@app/newsroom/projections/deal-rebuild.range';
+import { connectionOf } from '@app/newsroom/projections/deal-rebuild.threads';
 import { dumpReadModels } from '../support/read-models';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -413,6 +416,25 @@ describe('rebuilding the deal projections from the log', () => {
     expect(rebuildThreadOptions({}).threads).toBe(availableParallelism());
     expect(() => rebuildThreadOptions({ REBUILD_THREADS: 'two' })).toThrow('REBUILD_THREADS must be a whole number, not "two"');
     expect(() => rebuildThreadOptions({ REBUILD_THREADS: '-1' })).toThrow('REBUILD_THREADS');
+  });
+
+  it('reads a range of streams in the stream index order, streaming its rows without a sort', async () => {
+    const reader = new Client(connectionOf(dataSource));
+    await reader.connect();
+    try {
+      const { rows } = await reader.query(`explain (format json) ${rangeEventsQuery({ after: 'deal-', last: null })}`);
+      const plan = rows[0]['QUERY PLAN'];
+      const nodes: { 'Node Type': string; 'Index Name'?: string }[] = [];
+      const walk = (node: { 'Node Type': string; Plans?: unknown[] }) => {
+        nodes.push(node);
+        for (const child of node.Plans ?? []) walk(child as typeof node);
+      };
+      walk(plan[0].Plan);
+      expect(nodes.map((n) => n['Node Type'])).toEqual(['Index Scan']);
+      expect(nodes[0]?.['Index Name']).toBe('es_events_stream_version');
+    } finally {
+      await reader.end();
+    }
   });
 
   it('refuses to run twice at once', async () => {

