@@ -6,11 +6,11 @@ import type { FastifyReply } from 'fastify';
  * (with its length), more are streamed as they come, so a long list is never
  * held whole and a short one costs no stream.
  */
-export async function jsonChunksBody(reply: FastifyReply, chunks: AsyncIterable<string>): Promise<string | Readable> {
+export async function jsonChunksBody(reply: FastifyReply, chunks: AsyncIterable<Buffer>): Promise<Buffer | Readable> {
   reply.header('content-type', 'application/json; charset=utf-8');
   const iterator = chunks[Symbol.asyncIterator]();
   const first = await iterator.next();
-  if (first.done) return '';
+  if (first.done) return Buffer.alloc(0);
   const second = await iterator.next();
   if (second.done) return first.value;
   return Readable.from(

@@ -185,13 +185,13 @@ export class DealReadModel {
    * sent. Entries are only ever appended, so pages read by version make one
    * timeline, up to at least the moment of the first page.
    */
-  async recordedTimelineJson(dealId: string, pageSize = TIMELINE_PAGE): Promise<AsyncIterable<string>> {
+  async recordedTimelineJson(dealId: string, pageSize = TIMELINE_PAGE): Promise<AsyncIterable<Buffer>> {
     const first = await this.timelinePage(dealId, 0, pageSize);
     if (first.length === 0) throw new DealNotFoundError(dealId);
     const next = (after: number) => this.timelinePage(dealId, after, pageSize);
     /** Each claim's sources so far, as the text between the brackets of a JSON array. */
     const known = new Map<string, string>();
-    return jsonInPages('entries', first, pageSize, (last) => next(last.version), (row) => timelineEntryJson(row, known));
+    return jsonInPages('entries', first, pageSize, (last) => next(last.version), (row, out) => writeTimelineEntry(row, known, out));
   }
 
   private timelinePage(dealId: string, after: number, limit: number): Promise<TimelineRow[]> {
@@ -378,45 +378,92 @@ export class DealReadModel {
     };
   }
 
-  /** The deal's raw events, for audit. */
   /**
    * `{"events": [...]}`: the deal's raw events with actor, recordedAt,
    * position and hash, as JSON text in chunks of up to `pageSize` events (see
    * {@link jsonInPages}): a deal of 100,000 events is never held whole. The first page is read before this resolves,
    * so an unknown deal fails before anything is sent.
    */
-  async auditTrailJson(dealId: string, pageSize = AUDIT_PAGE): Promise<AsyncIterable<string>> {
+  async auditTrailJson(dealId: string, pageSize = AUDIT_PAGE): Promise<AsyncIterable<Buffer>> {
     const streamId = dealStreamId(dealId);
     const read = (from: number) => this.store.readStream(streamId, { fromVersion: from, toVersion: from + pageSize - 1 });
     const first = await read(1);
     if (first.length === 0) throw new DealNotFoundError(dealId);
-    return jsonInPages('events', first, pageSize, (last) => read(last.version + 1), auditEventJson);
+    return jsonInPages('events', first, pageSize, (last) => read(last.version + 1), (e, out) => out.write(auditEventJson(e)));
   }
 
 }
 
 /**
- * `{"<field>":[...]}` as JSON text, one chunk per page: each page after the
+ * `{"<field>":[...]}` as UTF-8 JSON, one chunk per page: each page after the
  * first is read when the chunk before it has been taken, and the closing
  * brackets ride on the last chunk, so a list that fits one page is one chunk.
+ * Items are written straight into the chunk's bytes (see {@link JsonBytes}).
  */
 async function* jsonInPages<T>(
   field: string,
   first: T[],
   pageSize: number,
   after: (last: T) => Promise<T[]>,
-  json: (item: T) => string,
-): AsyncGenerator<string> {
+  write: (item: T, out: JsonBytes) => void,
+): AsyncGenerator<Buffer> {
+  const out = new JsonBytes();
   let page = first;
-  let chunk = `{"${field}":[${page.map(json).join(',')}`;
+  out.write(`{"${field}":[`);
+  page.forEach((item, i) => {
+    if (i > 0) out.write(',');
+    write(item, out);
+  });
   while (page.length === pageSize) {
     const next = await after(page[page.length - 1] as T);
     if (next.length === 0) break;
-    yield chunk;
+    yield out.take();
     page = next;
-    chunk = `,${page.map(json).join(',')}`;
+    for (const item of page) {
+      out.write(',');
+      write(item, out);
+    }
   }
-  yield `${chunk}]}`;
+  out.write(']}');
+  yield out.take();
+}
+
+/**
+ * JSON text written as UTF-8 into a buffer that grows as needed. A response
+ * of a thousand entries built as strings is pieces joined into one string,
+ * copied once to flatten it and once more to encode it, with the pieces left
+ * to the collector; its bytes are written here once, outside the heap.
+ */
+export class JsonBytes {
+  private buffer = Buffer.alloc(0);
+  private at = 0;
+  /** What the next buffer starts with: 64 KiB, or as much as the last chunk took (pages are alike). */
+  private capacity = 64 * 1024;
+
+  write(text: string): this {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    this.room(text.length * 3);
+    this.at += this.buffer.write(text, this.at, 'utf8');
+    return this;
+  }
+
+  /** The bytes written so far; the writer starts again empty. */
+  take(): Buffer {
+    const bytes = this.buffer.subarray(0, this.at);
+    this.capacity = Math.max(this.capacity, this.at);
+    this.buffer = Buffer.alloc(0);
+    this.at = 0;
+    return bytes;
+  }
+
+  /** Grows fourfold: a timeline of a thousand entries is a megabyte, reached in three steps. */
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    const grown = this.buffer.length === 0 ? this.capacity : this.buffer.length * 4;
+    const larger = Buffer.allocUnsafe(Math.max(grown, this.at + bytes));
+    this.buffer.copy(larger, 0, 0, this.at);
+    this.buffer = larger;
+  }
 }
 
 /** Audit trail events read per query. */
@@ -451,13 +498,15 @@ interface TimelineRow {
 }
 
 /**
- * The entry's JSON: the fields its row's columns hold, the stored entry, and
- * its claim's sources so far, which `known` keeps up to date.
+ * Writes the entry's JSON: the fields its row's columns hold, the stored
+ * entry, and its claim's sources so far, which `known` keeps up to date (each
+ * claim's list as the text between the brackets of a JSON array).
  */
-function timelineEntryJson(
+function writeTimelineEntry(
   { version, position, entry, event_type: type, claim_id: claimId, sources }: TimelineRow,
   known: Map<string, string>,
-): string {
+  out: JsonBytes,
+): void {
   const stored = sources === null ? '' : sources.slice(sources.indexOf('[') + 1, sources.lastIndexOf(']')).trim();
   let list = stored;
   if (claimId !== null && type !== 'ClaimRecorded') {
@@ -465,7 +514,10 @@ function timelineEntryJson(
     if (type === 'ClaimSourceAdded' && stored !== '') list = list === '' ? stored : `${list},${stored}`;
   }
   if (claimId !== null) known.set(claimId, list);
-  const columns = `"eventType":${JSON.stringify(type)},"claimId":${claimId === null ? 'null' : `"${claimId}"`},"position":${position},"version":${version}`;
+  out.write(
+    `{"eventType":${JSON.stringify(type)},"claimId":${claimId === null ? 'null' : `"${claimId}"`},"position":${position},"version":${version}`,
+  );
   const rest = entry.slice(entry.indexOf('{') + 1, entry.lastIndexOf('}')).trim();
-  return `{${columns}${rest === '' ? '' : `,${rest}`},"sources":[${list}]}`;
+  if (rest !== '') out.write(',').write(rest);
+  out.write(',"sources":[').write(list).write(']}');
 }
