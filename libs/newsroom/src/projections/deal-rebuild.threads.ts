@@ -55,7 +55,8 @@ export function rebuildThreadOptions(env: NodeJS.ProcessEnv = process.env): Rebu
  * the heap pages an index scan visits out of order, would rather scan a bitmap
  * and sort; a range's sort outgrows work_mem and spills to disk, and no row
  * leaves before the last is sorted. The index scan streams the rows as the
- * fold takes them, and costs the server about a fifth less per rebuild.
+ * fold takes them (on a kept store of a million events, 3 to 7 of the
+ * server's 29 to 32 CPU-seconds less).
  */
 export function connectionOf(dataSource: DataSource): ClientConfig {
   const options = dataSource.options as Extract<DataSourceOptions, { type: 'postgres' }>;
