@@ -407,25 +407,24 @@ async function* jsonInPages<T>(
   after: (last: T) => Promise<T[]>,
   write: (item: T, out: JsonBytes) => void,
 ): AsyncGenerator<Buffer> {
-  const out = new JsonBytes();
+  const out = new JsonBytes().write(`{"${field}":[`);
+  let separator = '';
+  const writePage = (page: T[]) => {
+    for (const item of page) {
+      write(item, out.write(separator));
+      separator = ',';
+    }
+  };
   let page = first;
-  out.write(`{"${field}":[`);
-  page.forEach((item, i) => {
-    if (i > 0) out.write(',');
-    write(item, out);
-  });
+  writePage(page);
   while (page.length === pageSize) {
     const next = await after(page[page.length - 1] as T);
     if (next.length === 0) break;
     yield out.take();
     page = next;
-    for (const item of page) {
-      out.write(',');
-      write(item, out);
-    }
+    writePage(page);
   }
-  out.write(']}');
-  yield out.take();
+  yield out.write(']}').take();
 }
 
 /**
