@@ -1,3 +1,4 @@
+import { get as httpGet, type IncomingMessage } from 'node:http';
 import { EventStore } from '@app/event-store';
 import { DEAL_EVENT_SCHEMA_VERSIONS } from '@app/newsroom';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -239,6 +240,52 @@ describe('deal state and history on two time axes', () => {
     expect(audit.status).toBe(200);
     expect(audit.body.events.map((e: { version: number }) => e.version)).toEqual(Array.from({ length: 5_202 }, (_, i) => i + 1));
     expect(audit.body.events[5_201]).toMatchObject({ type: 'VerdictGiven', data: { rationale: 'Check 5199.' } });
+  });
+
+  it('serves recorded timelines whole while their buffers serve one response after another', async () => {
+    const deals: string[] = [];
+    for (const [i, checks] of [1_500, 1_500, 40].entries()) {
+      const deal = await openDeal(`Buyer ${i} / Target ${i}`, [
+        [`Buyer ${i}`, 'acquirer'],
+        [`Target ${i}`, 'target'],
+      ]);
+      const claimId = await claim(deal, {
+        kind: 'offer_made',
+        statement: `Buyer ${i} offered $${i + 1}B for Target ${i}.`,
+        occurredAt: '2022-03',
+        amount: usd(`${i + 1}000000000`),
+        sources: [source('Reuters', '2022-03-02')],
+      });
+      // long rationales: the first two timelines are megabytes, more than a socket takes before its reader reads
+      const events = Array.from({ length: checks }, (_, n) => ({
+        type: 'VerdictGiven',
+        schemaVersion: DEAL_EVENT_SCHEMA_VERSIONS.VerdictGiven,
+        data: { claimId, verdict: 'disputed', rationale: `Deal ${i}, check ${n}: ${'é'.repeat(1_000 + (n % 7))}`, claimRevision: 1, givenBy: 'checker-side-by-side' },
+      }));
+      await t.app.get(EventStore).append(`deal-${deal}`, 'any', events, { metadata: { actorId: 'checker-side-by-side' } });
+      deals.push(deal);
+    }
+    const path = (deal: string) => `/deals/${deal}/timeline?axis=recorded`;
+    const alone = new Map<string, string>();
+    for (const deal of deals) alone.set(deal, (await t.request('GET', path(deal), { key: t.keys.reader })).text);
+    expect(JSON.parse(alone.get(deals[0] as string) as string).entries).toHaveLength(1_502);
+
+    // a reader that takes its time: the big timeline waits in the socket while others are served
+    const slow = await new Promise<IncomingMessage>((resolve) => {
+      httpGet(`${t.url}${path(deals[0] as string)}`, { headers: { authorization: `Bearer ${t.keys.reader}` } }, (response) => {
+        response.pause();
+        resolve(response);
+      });
+    });
+    for (const deal of [...deals, ...deals]) expect((await t.request('GET', path(deal), { key: t.keys.reader })).text).toBe(alone.get(deal));
+    const chunks: Buffer[] = [];
+    for await (const chunk of slow) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(alone.get(deals[0] as string));
+
+    // and many at once
+    const order = Array.from({ length: 12 }, (_, n) => deals[n % deals.length] as string);
+    const responses = await Promise.all(order.map((deal) => t.request('GET', path(deal), { key: t.keys.reader })));
+    responses.forEach((response, n) => expect(response.text).toBe(alone.get(order[n] as string)));
   });
 
   it('serves the fact-check queue oldest first, a claim with its history, and the audit trail', async () => {

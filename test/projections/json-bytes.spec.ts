@@ -1,4 +1,4 @@
-import { JsonBytes } from '@app/newsroom/projections/deal-read.model';
+import { JsonBytes, SpareBuffers } from '@app/newsroom/projections/deal-read.model';
 
 describe('JSON written as UTF-8 bytes', () => {
   it('gives back the text written, past its first buffer and in characters of every width', () => {
@@ -20,5 +20,43 @@ describe('JSON written as UTF-8 bytes', () => {
     expect(first.toString('utf8')).toBe('[1,2]');
     expect(second.toString('utf8')).toBe('{"a":"b"}');
     expect(out.take().byteLength).toBe(0);
+  });
+
+  it('writes into a buffer given back, once its earlier response is done with it', () => {
+    const buffers = new SpareBuffers();
+    const first = new JsonBytes(buffers).write('{"entries":[1,2,3]}').take();
+    buffers.give(first);
+    const second = new JsonBytes(buffers).write('[4]').take();
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.toString('utf8')).toBe('[4]');
+  });
+
+  it('keeps only whole buffers it allocated, each once', () => {
+    const buffers = new SpareBuffers();
+    const foreign = Buffer.from('shared with the rest of the process');
+    buffers.give(foreign);
+    expect(buffers.take(8).buffer).not.toBe(foreign.buffer);
+
+    const mine = buffers.take(64 * 1024);
+    buffers.give(mine.subarray(0, 10));
+    buffers.give(mine);
+    const again = buffers.take(64 * 1024);
+    expect(again.buffer).toBe(mine.buffer);
+    expect(again.length).toBe(mine.length);
+    expect(buffers.take(64 * 1024).buffer).not.toBe(mine.buffer);
+  });
+
+  it('gives back the smaller buffer it outgrew, and takes a kept one large enough', () => {
+    const buffers = new SpareBuffers();
+    const out = new JsonBytes(buffers);
+    out.write('x'.repeat(100));
+    out.write('y'.repeat(100 * 1024));
+    const grown = out.take();
+    expect(grown.toString('utf8')).toBe('x'.repeat(100) + 'y'.repeat(100 * 1024));
+    // the 64 KiB it started in was given back when it grew
+    const small = buffers.take(1);
+    expect(small.length).toBe(64 * 1024);
+    buffers.give(grown);
+    expect(buffers.take(200 * 1024).buffer).toBe(grown.buffer);
   });
 });

@@ -409,6 +409,9 @@ type Getter = (path: string) => Promise<number>;
  * size once the whole body is in. node:http rather than fetch: the client runs
  * in the server's process, and fetch's per-request streams and signals were
  * a fifth of a state read's time and most of the garbage collected meanwhile.
+ * For the same reason a 200's body is counted, not kept: joining a timeline's
+ * megabyte into one buffer in the server's process would add the client's
+ * garbage to the server's.
  */
 function getter(baseUrl: string, key: string): Getter {
   const { hostname, port } = new URL(baseUrl);
@@ -416,13 +419,17 @@ function getter(baseUrl: string, key: string): Getter {
   return (path) =>
     new Promise((resolve, reject) => {
       const request = httpGet({ host: hostname, port, path, agent, headers: { authorization: `Bearer ${key}` } }, (response) => {
+        const failed = response.statusCode !== 200;
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.byteLength;
+          if (failed) chunks.push(chunk);
+        });
         response.on('error', reject);
         response.on('end', () => {
-          const body = Buffer.concat(chunks);
-          if (response.statusCode === 200) resolve(body.byteLength);
-          else reject(new Error(`GET ${path}: ${response.statusCode} ${body.toString('utf8').slice(0, 300)}`));
+          if (!failed) resolve(bytes);
+          else reject(new Error(`GET ${path}: ${response.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`));
         });
       });
       request.on('error', reject);

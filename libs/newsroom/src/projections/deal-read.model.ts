@@ -428,16 +428,65 @@ async function* jsonInPages<T>(
 }
 
 /**
+ * Buffers for JSON responses, kept for the next ones once a response has been
+ * sent: a recorded timeline of a thousand claims is a megabyte, and a new one
+ * outside the heap per request brings V8's next collection forward (external
+ * memory counts toward it), in the middle of a later request. Only buffers
+ * this pool allocated come back, each once; a few are kept.
+ */
+export class SpareBuffers {
+  private readonly spare: Buffer[] = [];
+  private readonly allocated = new WeakSet<ArrayBuffer>();
+
+  constructor(
+    private readonly keep = 4,
+    private readonly largest = 8 * 1024 * 1024,
+  ) {}
+
+  /** A buffer of at least `bytes`, kept or new. */
+  take(bytes: number): Buffer {
+    const i = this.spare.findIndex((buffer) => buffer.length >= bytes);
+    if (i >= 0) return this.spare.splice(i, 1)[0] as Buffer;
+    // never from Buffer's shared pool: a buffer given back must be the whole of its memory
+    const buffer = Buffer.allocUnsafeSlow(bytes);
+    this.allocated.add(buffer.buffer as ArrayBuffer);
+    return buffer;
+  }
+
+  /** The buffer (or a chunk of it) back, once nothing will read it again. */
+  give(chunk: Buffer): void {
+    const memory = chunk.buffer as ArrayBuffer;
+    if (!this.allocated.has(memory) || memory.byteLength > this.largest) return;
+    if (this.spare.some((buffer) => buffer.buffer === memory)) return;
+    if (this.spare.length >= this.keep) this.spare.shift();
+    this.spare.push(Buffer.from(memory));
+  }
+}
+
+/** The buffers of JSON responses written by this process (see {@link jsonResponseSent}). */
+const responseBuffers = new SpareBuffers();
+
+/**
+ * A response's chunk has been sent (its socket write is done) and will not be
+ * read again: its memory serves the next response.
+ */
+export function jsonResponseSent(chunk: Buffer): void {
+  responseBuffers.give(chunk);
+}
+
+/**
  * JSON text written as UTF-8 into a buffer that grows as needed. A response
  * of a thousand entries built as strings is pieces joined into one string,
  * copied once to flatten it and once more to encode it, with the pieces left
  * to the collector; its bytes are written here once, outside the heap.
  */
 export class JsonBytes {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private at = 0;
   /** What the next buffer starts with: 64 KiB, or as much as the last chunk took (pages are alike). */
   private capacity = 64 * 1024;
+
+  constructor(private readonly buffers: SpareBuffers = responseBuffers) {}
 
   write(text: string): this {
     // UTF-8 takes at most 3 bytes per UTF-16 unit
@@ -459,8 +508,10 @@ export class JsonBytes {
   private room(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return;
     const grown = this.buffer.length === 0 ? this.capacity : this.buffer.length * 4;
-    const larger = Buffer.allocUnsafe(Math.max(grown, this.at + bytes));
+    const larger = this.buffers.take(Math.max(grown, this.at + bytes));
     this.buffer.copy(larger, 0, 0, this.at);
+    // not taken yet, so nothing else holds it
+    if (this.buffer.length > 0) this.buffers.give(this.buffer);
     this.buffer = larger;
   }
 }
