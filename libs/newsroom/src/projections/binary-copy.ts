@@ -507,6 +507,21 @@ class CopyTo extends CopyCommand<number> {
   }
 }
 
+/**
+ * A string literal for SQL, whatever it holds: COPY takes no parameters, so
+ * the values of its query are written into it.
+ */
+export function sqlLiteral(value: string): string {
+  const quoted = `'${value.replace(/'/g, "''")}'`;
+  return value.includes('\\') ? `E${quoted.replace(/\\/g, '\\\\')}` : quoted;
+}
+
+/** An integer for SQL (see {@link sqlLiteral}); anything else is refused. */
+export function sqlInteger(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+  return String(value);
+}
+
 /** Runs a binary COPY TO STDOUT on the client, giving each row to `onRow`; resolves to the rows read. */
 export async function copyTo(client: CopyClient, sql: string, onRow: (row: BinaryCopyRow) => void): Promise<number> {
   const copy = new CopyTo(sql, onRow);

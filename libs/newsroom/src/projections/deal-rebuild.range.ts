@@ -1,6 +1,6 @@
 import type { JsonObject } from '@app/event-store/event-store.types';
 import type { RecordedDealEvent } from '../domain/deal.events';
-import { copyTo, type BinaryCopyRow, type CopyBufferPool, type CopyClient } from './binary-copy';
+import { copyTo, sqlLiteral, type BinaryCopyRow, type CopyBufferPool, type CopyClient } from './binary-copy';
 import { DealProjector } from './deal-projector';
 import { DealProjectionTables, type CopyData } from './deal-projection.tables';
 
@@ -69,12 +69,6 @@ export async function projectRange(
 export function rangeEventsQuery({ after, last }: StreamRange): string {
   return `select position, stream_id, version::int4, type, schema_version::int4, data::text, recorded_at
       from es_events e
-     where stream_id > ${literal(after)} ${last === null ? '' : `and stream_id <= ${literal(last)}`} and stream_id like 'deal-%'
+     where stream_id > ${sqlLiteral(after)} ${last === null ? '' : `and stream_id <= ${sqlLiteral(last)}`} and stream_id like 'deal-%'
      order by e.stream_id, e.version`;
-}
-
-/** A string literal, whatever it holds. */
-function literal(value: string): string {
-  const quoted = `'${value.replace(/'/g, "''")}'`;
-  return value.includes('\\') ? `E${quoted.replace(/\\/g, '\\\\')}` : quoted;
 }
