@@ -1,4 +1,4 @@
-import { JsonBytes, SpareBuffers } from '@app/newsroom/projections/deal-read.model';
+import { ClaimSourceLists, claimKeyHash, JsonBytes, SpareBuffers } from '@app/newsroom/projections/deal-read.model';
 
 describe('JSON written as UTF-8 bytes', () => {
   it('gives back the text written, past its first buffer and in characters of every width', () => {
@@ -58,5 +58,61 @@ describe('JSON written as UTF-8 bytes', () => {
     expect(small.length).toBe(64 * 1024);
     buffers.give(grown);
     expect(buffers.take(200 * 1024).buffer).toBe(grown.buffer);
+  });
+});
+
+describe('claims’ sources so far, kept outside the heap', () => {
+  const listOf = (lists: ClaimSourceLists, claimId: string) => {
+    const out = new JsonBytes(new SpareBuffers());
+    lists.writeTo(claimId, out);
+    return out.take().toString('utf8');
+  };
+
+  it('sets, appends after a comma, and writes nothing for a claim not seen', () => {
+    const lists = new ClaimSourceLists();
+    lists.set('a', '{"outlet":"Les Échos"}');
+    lists.set('b', '');
+    lists.append('a', '{"outlet":"日経"}');
+    lists.append('b', '{"outlet":"Reuters"}');
+    lists.append('c', '{"outlet":"Bloomberg"}');
+    expect(listOf(lists, 'a')).toBe('{"outlet":"Les Échos"},{"outlet":"日経"}');
+    expect(listOf(lists, 'b')).toBe('{"outlet":"Reuters"}');
+    expect(listOf(lists, 'c')).toBe('{"outlet":"Bloomberg"}');
+    expect(listOf(lists, 'd')).toBe('');
+    lists.set('a', '{"outlet":"AFP"}');
+    expect(listOf(lists, 'a')).toBe('{"outlet":"AFP"}');
+  });
+
+  it('tells apart claims whose ids hash alike', () => {
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; pair === undefined; i++) {
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      const other = seen.get(claimKeyHash(id));
+      if (other !== undefined) pair = [other, id];
+      seen.set(claimKeyHash(id), id);
+    }
+    const [first, second] = pair;
+    expect(claimKeyHash(first)).toBe(claimKeyHash(second));
+    const lists = new ClaimSourceLists();
+    lists.set(first, '1');
+    expect(listOf(lists, second)).toBe('');
+    lists.set(second, '2');
+    lists.append(first, '1b');
+    expect(listOf(lists, first)).toBe('1,1b');
+    expect(listOf(lists, second)).toBe('2');
+  });
+
+  it('keeps every list whole past its first buffer', () => {
+    const lists = new ClaimSourceLists();
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 3_000; i++) {
+      const id = `claim-${i % 700}`;
+      const source = `{"outlet":"Outlet ${i} — é"}`;
+      if (i < 700) lists.set(id, source);
+      else lists.append(id, source);
+      expected.set(id, expected.has(id) ? `${expected.get(id)},${source}` : source);
+    }
+    for (const [id, list] of expected) expect(listOf(lists, id)).toBe(list);
   });
 });

@@ -579,7 +579,7 @@ const TIMELINE_ENTRY_COLUMNS = 'version, position, event_type, claim_id::text, s
  * it, dead by then) was copied by each young collection until a full one:
  * the 1,000-claim timeline's slowest reads were those copies, 30 to 50 ms.
  */
-class ClaimSourceLists {
+export class ClaimSourceLists {
   /** Hash of a claim id → its latest entry; entries of one hash chain. */
   private readonly heads = new Map<number, number>();
   /** Per entry, offsets in `bytes`: id start, id end, list start, list end; then the hash's next entry or -1. */
@@ -614,7 +614,7 @@ class ClaimSourceLists {
   }
 
   private find(claimId: string): number {
-    for (let entry = this.heads.get(hashOf(claimId)) ?? -1; entry >= 0; entry = this.entries[entry + 4] as number) {
+    for (let entry = this.heads.get(claimKeyHash(claimId)) ?? -1; entry >= 0; entry = this.entries[entry + 4] as number) {
       if (this.bytes.toString('utf8', this.entries[entry], this.entries[entry + 1]) === claimId) return entry;
     }
     return -1;
@@ -623,7 +623,7 @@ class ClaimSourceLists {
   private entry(claimId: string): number {
     const found = this.find(claimId);
     if (found >= 0) return found;
-    const hash = hashOf(claimId);
+    const hash = claimKeyHash(claimId);
     const start = this.at;
     this.write(claimId);
     const entry = this.entries.length;
@@ -651,7 +651,7 @@ class ClaimSourceLists {
 }
 
 /** FNV-1a of the text's UTF-16 units, cut to 30 bits (a small integer, to V8). */
-function hashOf(text: string): number {
+export function claimKeyHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash & 0x3fffffff;
