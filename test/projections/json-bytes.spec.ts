@@ -62,24 +62,25 @@ describe('JSON written as UTF-8 bytes', () => {
 });
 
 describe('claims’ sources so far, kept outside the heap', () => {
+  const b = (text: string) => Buffer.from(text, 'utf8');
   const listOf = (lists: ClaimSourceLists, claimId: string) => {
     const out = new JsonBytes(new SpareBuffers());
-    lists.writeTo(claimId, out);
+    lists.writeTo(b(claimId), out);
     return out.take().toString('utf8');
   };
 
   it('sets, appends after a comma, and writes nothing for a claim not seen', () => {
     const lists = new ClaimSourceLists();
-    lists.set('a', '{"outlet":"Les Échos"}');
-    lists.set('b', '');
-    lists.append('a', '{"outlet":"日経"}');
-    lists.append('b', '{"outlet":"Reuters"}');
-    lists.append('c', '{"outlet":"Bloomberg"}');
+    lists.set(b('a'), b('{"outlet":"Les Échos"}'));
+    lists.set(b('b'), b(''));
+    lists.append(b('a'), b('{"outlet":"日経"}'));
+    lists.append(b('b'), b('{"outlet":"Reuters"}'));
+    lists.append(b('c'), b('{"outlet":"Bloomberg"}'));
     expect(listOf(lists, 'a')).toBe('{"outlet":"Les Échos"},{"outlet":"日経"}');
     expect(listOf(lists, 'b')).toBe('{"outlet":"Reuters"}');
     expect(listOf(lists, 'c')).toBe('{"outlet":"Bloomberg"}');
     expect(listOf(lists, 'd')).toBe('');
-    lists.set('a', '{"outlet":"AFP"}');
+    lists.set(b('a'), b('{"outlet":"AFP"}'));
     expect(listOf(lists, 'a')).toBe('{"outlet":"AFP"}');
   });
 
@@ -88,17 +89,17 @@ describe('claims’ sources so far, kept outside the heap', () => {
     let pair: [string, string] | undefined;
     for (let i = 0; pair === undefined; i++) {
       const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-      const other = seen.get(claimKeyHash(id));
+      const other = seen.get(claimKeyHash(b(id)));
       if (other !== undefined) pair = [other, id];
-      seen.set(claimKeyHash(id), id);
+      seen.set(claimKeyHash(b(id)), id);
     }
     const [first, second] = pair;
-    expect(claimKeyHash(first)).toBe(claimKeyHash(second));
+    expect(claimKeyHash(b(first))).toBe(claimKeyHash(b(second)));
     const lists = new ClaimSourceLists();
-    lists.set(first, '1');
+    lists.set(b(first), b('1'));
     expect(listOf(lists, second)).toBe('');
-    lists.set(second, '2');
-    lists.append(first, '1b');
+    lists.set(b(second), b('2'));
+    lists.append(b(first), b('1b'));
     expect(listOf(lists, first)).toBe('1,1b');
     expect(listOf(lists, second)).toBe('2');
   });
@@ -109,8 +110,8 @@ describe('claims’ sources so far, kept outside the heap', () => {
     for (let i = 0; i < 3_000; i++) {
       const id = `claim-${i % 700}`;
       const source = `{"outlet":"Outlet ${i} — é"}`;
-      if (i < 700) lists.set(id, source);
-      else lists.append(id, source);
+      if (i < 700) lists.set(b(id), b(source));
+      else lists.append(b(id), b(source));
       expected.set(id, expected.has(id) ? `${expected.get(id)},${source}` : source);
     }
     for (const [id, list] of expected) expect(listOf(lists, id)).toBe(list);

@@ -432,6 +432,14 @@ export class BinaryCopyRow {
     return value;
   }
 
+  /** A field's bytes as they came (text: UTF-8), valid only until `onRow` returns. */
+  bytes(): Buffer {
+    const length = this.length();
+    const value = this.data.subarray(this.at, this.at + length);
+    this.at += length;
+    return value;
+  }
+
   /** JSON text (json, or jsonb cast to text), parsed. */
   json(): unknown {
     return JSON.parse(this.text());

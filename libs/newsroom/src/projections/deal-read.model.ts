@@ -571,8 +571,8 @@ const TIMELINE_ENTRY_COLUMNS = 'version, position, event_type, claim_id::text, s
 
 /**
  * Each claim's sources so far while a recorded timeline is written (the
- * text between the brackets of a JSON array), looked up by claim id and kept
- * as UTF-8 bytes outside the heap, ids included: the index holds numbers
+ * UTF-8 text between the brackets of a JSON array), looked up by claim id and
+ * kept as bytes outside the heap, ids included: the index holds numbers
  * only. Kept as strings in a map, a thousand claims' ids and lists lived as
  * long as the request, long enough for a collection to find them and
  * promote the map, and then every later string put in it (and in maps like
@@ -588,7 +588,7 @@ export class ClaimSourceLists {
   private at = 0;
 
   /** The claim's list is now `list`. */
-  set(claimId: string, list: string): void {
+  set(claimId: Buffer, list: Buffer): void {
     const entry = this.entry(claimId);
     const start = this.at;
     this.write(list);
@@ -596,31 +596,31 @@ export class ClaimSourceLists {
   }
 
   /** The claim's list is now what it was, then `more`. */
-  append(claimId: string, more: string): void {
+  append(claimId: Buffer, more: Buffer): void {
     const entry = this.entry(claimId);
     const [from, to] = [this.entries[entry + 2] as number, this.entries[entry + 3] as number];
-    this.room(to - from + 1);
+    this.room(to - from + 1 + more.length);
     const start = this.at;
     this.at += this.bytes.copy(this.bytes, this.at, from, to);
-    if (to > from) this.write(',');
+    if (to > from) this.bytes[this.at++] = COMMA;
     this.write(more);
     this.span(entry, start);
   }
 
   /** Writes the claim's list (nothing for a claim not seen). */
-  writeTo(claimId: string, out: JsonBytes): void {
+  writeTo(claimId: Buffer, out: JsonBytes): void {
     const entry = this.find(claimId);
     if (entry >= 0) out.writeBytes(this.bytes.subarray(this.entries[entry + 2], this.entries[entry + 3]));
   }
 
-  private find(claimId: string): number {
+  private find(claimId: Buffer): number {
     for (let entry = this.heads.get(claimKeyHash(claimId)) ?? -1; entry >= 0; entry = this.entries[entry + 4] as number) {
-      if (this.bytes.toString('utf8', this.entries[entry], this.entries[entry + 1]) === claimId) return entry;
+      if (claimId.compare(this.bytes, this.entries[entry], this.entries[entry + 1]) === 0) return entry;
     }
     return -1;
   }
 
-  private entry(claimId: string): number {
+  private entry(claimId: Buffer): number {
     const found = this.find(claimId);
     if (found >= 0) return found;
     const hash = claimKeyHash(claimId);
@@ -637,9 +637,9 @@ export class ClaimSourceLists {
     this.entries[entry + 3] = this.at;
   }
 
-  private write(text: string): void {
-    this.room(text.length * 3);
-    this.at += this.bytes.write(text, this.at, 'utf8');
+  private write(bytes: Buffer): void {
+    this.room(bytes.length);
+    this.at += bytes.copy(this.bytes, this.at);
   }
 
   private room(bytes: number): void {
@@ -650,39 +650,56 @@ export class ClaimSourceLists {
   }
 }
 
-/** FNV-1a of the text's UTF-16 units, cut to 30 bits (a small integer, to V8). */
-export function claimKeyHash(text: string): number {
+const COMMA = 0x2c;
+
+/** FNV-1a of the bytes, cut to 30 bits (a small integer, to V8). */
+export function claimKeyHash(bytes: Buffer): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
   return hash & 0x3fffffff;
 }
+
+/** The bytes between the first `open` and the last `close`, JSON whitespace trimmed: a document's members or items. */
+function between(json: Buffer, open: number, close: number): Buffer {
+  let from = json.indexOf(open) + 1;
+  let to = json.lastIndexOf(close);
+  while (from < to && isJsonSpace(json[from] as number)) from++;
+  while (to > from && isJsonSpace(json[to - 1] as number)) to--;
+  return json.subarray(from, Math.max(from, to));
+}
+
+function isJsonSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * Writes the entry's JSON: the fields its row's columns hold, the stored
  * entry, and its claim's sources so far, which `known` keeps up to date.
- * Returns the entry's version.
+ * The stored texts go from the row's bytes to the response's without being
+ * decoded into strings. Returns the entry's version.
  */
 function writeTimelineEntry(row: BinaryCopyRow, known: ClaimSourceLists, out: JsonBytes): number {
   const version = row.int4();
   const position = row.int8();
   const type = row.text();
-  const claimId = row.nullNext() ? null : row.text();
-  const sources = row.nullNext() ? null : row.text();
-  const entry = row.text();
-  const stored = sources === null ? '' : sources.slice(sources.indexOf('[') + 1, sources.lastIndexOf(']')).trim();
-  out.write(
-    `{"eventType":${JSON.stringify(type)},"claimId":${claimId === null ? 'null' : `"${claimId}"`},"position":${position},"version":${version}`,
-  );
-  const rest = entry.slice(entry.indexOf('{') + 1, entry.lastIndexOf('}')).trim();
-  if (rest !== '') out.write(',').write(rest);
+  const claimId = row.nullNext() ? null : row.bytes();
+  const stored = row.nullNext() ? NO_BYTES : between(row.bytes(), 0x5b, 0x5d);
+  const rest = between(row.bytes(), 0x7b, 0x7d);
+  out.write(`{"eventType":${JSON.stringify(type)},"claimId":`);
+  if (claimId === null) out.write('null');
+  else out.write('"').writeBytes(claimId).write('"');
+  out.write(`,"position":${position},"version":${version}`);
+  if (rest.length > 0) out.write(',').writeBytes(rest);
   out.write(',"sources":[');
   if (claimId === null) {
-    out.write(stored);
+    out.writeBytes(stored);
   } else if (type === 'ClaimRecorded') {
     known.set(claimId, stored);
-    out.write(stored);
+    out.writeBytes(stored);
   } else {
-    if (type === 'ClaimSourceAdded' && stored !== '') known.append(claimId, stored);
+    if (type === 'ClaimSourceAdded' && stored.length > 0) known.append(claimId, stored);
     known.writeTo(claimId, out);
   }
   out.write(']}');
