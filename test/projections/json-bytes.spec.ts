@@ -116,4 +116,17 @@ describe('claims’ sources so far, kept outside the heap', () => {
     }
     for (const [id, list] of expected) expect(listOf(lists, id)).toBe(list);
   });
+
+  it('holds each added source once, however many a claim has', () => {
+    const lists = new ClaimSourceLists();
+    const source = (i: number) => `{"outlet":"Outlet ${String(i).padStart(5, '0')}","url":"https://example.org/${'x'.repeat(60)}"}`;
+    lists.set(b('busy'), b(source(0)));
+    for (let i = 1; i < 20_000; i++) lists.append(b('busy'), b(source(i)));
+    // each list written whole again would be 20,000² / 2 sources: gigabytes
+    expect(lists.size).toBeLessThan(20_000 * source(0).length + 1_000);
+    const all = listOf(lists, 'busy');
+    expect(all.length).toBe(20_000 * (source(0).length + 1) - 1);
+    expect(all.endsWith(source(19_999))).toBe(true);
+    expect(JSON.parse(`[${all}]`)).toHaveLength(20_000);
+  });
 });

@@ -581,39 +581,54 @@ const TIMELINE_ENTRY_COLUMNS = 'version, position, event_type, claim_id::text, s
 export class ClaimSourceLists {
   /** Hash of a claim id → its latest entry; entries of one hash chain. */
   private readonly heads = new Map<number, number>();
-  /** Per entry, offsets in `bytes`: id start, id end, list start, list end; then the hash's next entry or -1. */
+  /** Per claim: id start, id end (in `bytes`), its list's last segment or -1, the hash's next entry or -1. */
   private readonly entries: number[] = [];
+  /**
+   * Per segment of a list: start, end (in `bytes`), the list's segment before
+   * or -1. An added source is a segment more, so a claim of many sources
+   * holds each once, not each list it was part of.
+   */
+  private readonly segments: number[] = [];
+  private readonly order: number[] = [];
   private bytes = Buffer.alloc(0);
   private at = 0;
+
+  /** The bytes held, ids and lists. */
+  get size(): number {
+    return this.at;
+  }
 
   /** The claim's list is now `list`. */
   set(claimId: Buffer, list: Buffer): void {
     const entry = this.entry(claimId);
-    const start = this.at;
-    this.write(list);
-    this.span(entry, start);
+    this.entries[entry + 2] = this.segment(list, -1);
   }
 
   /** The claim's list is now what it was, then `more`. */
   append(claimId: Buffer, more: Buffer): void {
     const entry = this.entry(claimId);
-    const [from, to] = [this.entries[entry + 2] as number, this.entries[entry + 3] as number];
-    this.room(to - from + 1 + more.length);
-    const start = this.at;
-    this.at += this.bytes.copy(this.bytes, this.at, from, to);
-    if (to > from) this.bytes[this.at++] = COMMA;
-    this.write(more);
-    this.span(entry, start);
+    this.entries[entry + 2] = this.segment(more, this.entries[entry + 2] as number);
   }
 
-  /** Writes the claim's list (nothing for a claim not seen). */
+  /** Writes the claim's list, its segments joined by commas (nothing for a claim not seen). */
   writeTo(claimId: Buffer, out: JsonBytes): void {
     const entry = this.find(claimId);
-    if (entry >= 0) out.writeBytes(this.bytes.subarray(this.entries[entry + 2], this.entries[entry + 3]));
+    if (entry < 0) return;
+    this.order.length = 0;
+    for (let segment = this.entries[entry + 2] as number; segment >= 0; segment = this.segments[segment + 2] as number) this.order.push(segment);
+    let first = true;
+    for (let i = this.order.length - 1; i >= 0; i--) {
+      const segment = this.order[i] as number;
+      const [start, end] = [this.segments[segment] as number, this.segments[segment + 1] as number];
+      if (start === end) continue;
+      if (!first) out.write(',');
+      out.writeBytes(this.bytes.subarray(start, end));
+      first = false;
+    }
   }
 
   private find(claimId: Buffer): number {
-    for (let entry = this.heads.get(claimKeyHash(claimId)) ?? -1; entry >= 0; entry = this.entries[entry + 4] as number) {
+    for (let entry = this.heads.get(claimKeyHash(claimId)) ?? -1; entry >= 0; entry = this.entries[entry + 3] as number) {
       if (claimId.compare(this.bytes, this.entries[entry], this.entries[entry + 1]) === 0) return entry;
     }
     return -1;
@@ -623,33 +638,33 @@ export class ClaimSourceLists {
     const found = this.find(claimId);
     if (found >= 0) return found;
     const hash = claimKeyHash(claimId);
-    const start = this.at;
-    this.write(claimId);
+    const start = this.write(claimId);
     const entry = this.entries.length;
-    this.entries.push(start, this.at, this.at, this.at, this.heads.get(hash) ?? -1);
+    this.entries.push(start, this.at, -1, this.heads.get(hash) ?? -1);
     this.heads.set(hash, entry);
     return entry;
   }
 
-  private span(entry: number, start: number): void {
-    this.entries[entry + 2] = start;
-    this.entries[entry + 3] = this.at;
+  private segment(bytes: Buffer, before: number): number {
+    const start = this.write(bytes);
+    const segment = this.segments.length;
+    this.segments.push(start, this.at, before);
+    return segment;
   }
 
-  private write(bytes: Buffer): void {
-    this.room(bytes.length);
+  /** Copies the bytes in; returns where they start. */
+  private write(bytes: Buffer): number {
+    if (this.at + bytes.length > this.bytes.length) {
+      const larger = Buffer.allocUnsafe(Math.max(64 * 1024, this.bytes.length * 2, this.at + bytes.length));
+      this.bytes.copy(larger, 0, 0, this.at);
+      this.bytes = larger;
+    }
+    const start = this.at;
     this.at += bytes.copy(this.bytes, this.at);
-  }
-
-  private room(bytes: number): void {
-    if (this.at + bytes <= this.bytes.length) return;
-    const larger = Buffer.allocUnsafe(Math.max(64 * 1024, this.bytes.length * 2, this.at + bytes));
-    this.bytes.copy(larger, 0, 0, this.at);
-    this.bytes = larger;
+    return start;
   }
 }
 
-const COMMA = 0x2c;
 
 /** FNV-1a of the bytes, cut to 30 bits (a small integer, to V8). */
 export function claimKeyHash(bytes: Buffer): number {
