@@ -46,6 +46,20 @@ describe('JSON written as UTF-8 bytes', () => {
     expect(buffers.take(64 * 1024).buffer).not.toBe(mine.buffer);
   });
 
+  it('keeps no more buffers than it is told to', () => {
+    const none = new SpareBuffers(0);
+    const given = none.take(64 * 1024);
+    none.give(given);
+    expect(none.take(64 * 1024).buffer).not.toBe(given.buffer);
+
+    const one = new SpareBuffers(1);
+    const [a, b] = [one.take(1_024), one.take(1_024)];
+    one.give(a);
+    one.give(b);
+    expect(one.take(1_024).buffer).toBe(b.buffer);
+    expect(one.take(1_024).buffer).not.toBe(a.buffer);
+  });
+
   it('gives back the smaller buffer it outgrew, and takes a kept one large enough', () => {
     const buffers = new SpareBuffers();
     const out = new JsonBytes(buffers);

@@ -481,13 +481,16 @@ export class SpareBuffers {
     const memory = chunk.buffer as ArrayBuffer;
     if (!this.allocated.has(memory) || memory.byteLength > this.largest) return;
     if (this.spare.some((buffer) => buffer.buffer === memory)) return;
-    if (this.spare.length >= this.keep) this.spare.shift();
     this.spare.push(Buffer.from(memory));
+    if (this.spare.length > this.keep) this.spare.shift();
   }
 }
 
 /** The buffers of JSON responses written by this process (see {@link jsonResponseSent}). */
 const responseBuffers = new SpareBuffers();
+
+/** Buffers allocated as needed and left to the collector. */
+const unpooled = new SpareBuffers(0);
 
 /**
  * A response's chunk has been sent (its socket write is done) and will not be
@@ -516,6 +519,16 @@ export class JsonBytes {
     this.room(text.length * 3);
     this.at += this.buffer.write(text, this.at, 'utf8');
     return this;
+  }
+
+  /** How many bytes have been written since the last take. */
+  get length(): number {
+    return this.at;
+  }
+
+  /** Bytes written since the last take, `start` to `end`: a view, valid until the next write. */
+  view(start: number, end: number): Buffer {
+    return this.buffer.subarray(start, end);
   }
 
   /** Bytes already encoded, as they are. */
@@ -590,12 +603,11 @@ export class ClaimSourceLists {
    */
   private readonly segments: number[] = [];
   private readonly order: number[] = [];
-  private bytes = Buffer.alloc(0);
-  private at = 0;
+  private readonly bytes = new JsonBytes(unpooled);
 
   /** The bytes held, ids and lists. */
   get size(): number {
-    return this.at;
+    return this.bytes.length;
   }
 
   /** The claim's list is now `list`. */
@@ -622,14 +634,14 @@ export class ClaimSourceLists {
       const [start, end] = [this.segments[segment] as number, this.segments[segment + 1] as number];
       if (start === end) continue;
       if (!first) out.write(',');
-      out.writeBytes(this.bytes.subarray(start, end));
+      out.writeBytes(this.bytes.view(start, end));
       first = false;
     }
   }
 
   private find(claimId: Buffer): number {
     for (let entry = this.heads.get(claimKeyHash(claimId)) ?? -1; entry >= 0; entry = this.entries[entry + 3] as number) {
-      if (claimId.compare(this.bytes, this.entries[entry], this.entries[entry + 1]) === 0) return entry;
+      if (claimId.equals(this.bytes.view(this.entries[entry] as number, this.entries[entry + 1] as number))) return entry;
     }
     return -1;
   }
@@ -640,7 +652,7 @@ export class ClaimSourceLists {
     const hash = claimKeyHash(claimId);
     const start = this.write(claimId);
     const entry = this.entries.length;
-    this.entries.push(start, this.at, -1, this.heads.get(hash) ?? -1);
+    this.entries.push(start, this.bytes.length, -1, this.heads.get(hash) ?? -1);
     this.heads.set(hash, entry);
     return entry;
   }
@@ -648,19 +660,14 @@ export class ClaimSourceLists {
   private segment(bytes: Buffer, before: number): number {
     const start = this.write(bytes);
     const segment = this.segments.length;
-    this.segments.push(start, this.at, before);
+    this.segments.push(start, this.bytes.length, before);
     return segment;
   }
 
   /** Copies the bytes in; returns where they start. */
   private write(bytes: Buffer): number {
-    if (this.at + bytes.length > this.bytes.length) {
-      const larger = Buffer.allocUnsafe(Math.max(64 * 1024, this.bytes.length * 2, this.at + bytes.length));
-      this.bytes.copy(larger, 0, 0, this.at);
-      this.bytes = larger;
-    }
-    const start = this.at;
-    this.at += bytes.copy(this.bytes, this.at);
+    const start = this.bytes.length;
+    this.bytes.writeBytes(bytes);
     return start;
   }
 }
