@@ -424,28 +424,33 @@ function fieldOfSlot(key: string): ChangeField {
   return key.slice(0, key.indexOf(SLOT)) as ChangeField;
 }
 
-/** The field and item key a slot key joins (see {@link slotKey}). */
-export function splitSlotKey(key: string): { field: string; item: string } {
-  const at = key.indexOf(SLOT);
-  return { field: key.slice(0, at), item: key.slice(at + 1) };
-}
-
 /** What changed between two deal states (null: before the deal existed). */
 export function diffDealStates(before: DealStateView | null, after: DealStateView | null): StateChange[] {
   return diffSlots(slotsOfState(before), slotsOfState(after));
 }
 
+/**
+ * Structural equality of JSON-like values, fields holding `undefined` counting
+ * as absent. Allocates nothing: every event's diff compares a dozen slots.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
     const other = b as unknown[];
-    return a.length === other.length && a.every((item, index) => deepEqual(item, other[index]));
+    if (a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], other[i])) return false;
+    return true;
   }
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
-  const keysX = Object.keys(x).filter((key) => x[key] !== undefined);
-  const keysY = Object.keys(y).filter((key) => y[key] !== undefined);
-  return keysX.length === keysY.length && keysX.every((key) => deepEqual(x[key], y[key]));
+  let defined = 0;
+  for (const key in x) {
+    if (!Object.hasOwn(x, key) || x[key] === undefined) continue;
+    defined++;
+    if (!Object.hasOwn(y, key) || !deepEqual(x[key], y[key])) return false;
+  }
+  for (const key in y) if (Object.hasOwn(y, key) && y[key] !== undefined) defined--;
+  return defined === 0;
 }

@@ -1,5 +1,5 @@
 import type { ClaimRecord } from './claim.record';
-import { splitSlotKey } from './deal.derivation';
+import { slotKey } from './deal.derivation';
 import type {
   ConflictView,
   DealStateView,
@@ -39,16 +39,18 @@ export type RecordOf = (claimId: string) => Pick<ClaimRecord, 'orderKey' | 'part
 /** Below every character of the keys it joins, so joined keys compare field by field. */
 const JOIN = '\u0001';
 
-const LIST_FIELDS: ReadonlySet<string> = new Set(STATE_LIST_FIELDS);
+/** Each list field with the start of its slots' keys (the slot key of an empty item key). */
+const LIST_SLOT_PREFIXES = STATE_LIST_FIELDS.map((field) => ({ field, prefix: slotKey(field) }));
 
-function isListField(field: string): field is StateListField {
-  return LIST_FIELDS.has(field);
-}
-
-/** Field and item key of a list slot; null for a scalar slot. */
+/**
+ * Field and item key of a list slot; null for a scalar slot. Scalars are most
+ * of the slots an event touches: they are told apart without a string made.
+ */
 export function listSlot(slot: string): { field: StateListField; key: string } | null {
-  const { field, item } = splitSlotKey(slot);
-  return isListField(field) ? { field, key: item } : null;
+  for (const { field, prefix } of LIST_SLOT_PREFIXES) {
+    if (slot.startsWith(prefix)) return { field, key: slot.slice(prefix.length) };
+  }
+  return null;
 }
 
 /**
