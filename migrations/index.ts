@@ -8,6 +8,7 @@ import { ClaimVersions1732240600000 } from './1732240600000-claim-versions';
 import { LeanClaimRecords1732240700000 } from './1732240700000-lean-claim-records';
 import { ProjectionDocumentsAsText1732240800000 } from './1732240800000-projection-documents-as-text';
 import { LeanTimelineEntries1732240900000 } from './1732240900000-lean-timeline-entries';
+import { ClaimRecordsWithoutDerivedFields1732241000000 } from './1732241000000-claim-records-without-derived-fields';
 
 /** Every migration, in order. The app and the migration CLI both run this list. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   LeanClaimRecords1732240700000,
   ProjectionDocumentsAsText1732240800000,
   LeanTimelineEntries1732240900000,
+  ClaimRecordsWithoutDerivedFields1732241000000,
 ];

@@ -7,6 +7,7 @@ import { EventStore } from '@app/event-store';
 import { DealProjectionRebuilder, rebuildThreadOptions } from '@app/newsroom';
 import { rangeEventsQuery } from '@app/newsroom/projections/deal-rebuild.range';
 import { connectionOf } from '@app/newsroom/projections/deal-rebuild.threads';
+import { claimRecordOfRow, STORED_CLAIM_COLUMNS, type StoredClaimRow } from '@app/newsroom/projections/deal-projector';
 import { dumpReadModels } from '../support/read-models';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -291,7 +292,7 @@ describe('rebuilding the deal projections from the log', () => {
     await expectInStepWithTheLog();
   });
 
-  it('migrates read models written in the earlier layouts (whole states, full timeline entries, no claim versions, jsonb records, json documents, entries repeating their columns) into the same rows', async () => {
+  it('migrates read models written in the earlier layouts (whole states, full timeline entries, no claim versions, jsonb records, json documents, entries repeating their columns, records repeating their columns and derived fields) into the same rows', async () => {
     const before = await dump(dataSource);
     expect(before.items.map((row: { field: string }) => row.field)).toEqual(
       expect.arrayContaining(['offers', 'valuations', 'funding', 'regulatory', 'conflicts']),
@@ -300,6 +301,17 @@ describe('rebuilding the deal projections from the log', () => {
     const timelines = await Promise.all(
       deals.map(async (deal) => (await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader })).body.entries),
     );
+    // back to records that repeat their row's columns and hold their derived fields, as the domain derives them
+    const rows: StoredClaimRow[] = await dataSource.query(`select ${STORED_CLAIM_COLUMNS} from deal_claims order by claim_id`);
+    const wholeRecords = rows.map((row) => {
+      const { comparableAmount: _, ...record } = claimRecordOfRow(row);
+      return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null));
+    });
+    expect(wholeRecords.filter((record) => 'partyKey' in record).length).toBeGreaterThan(0);
+    expect(wholeRecords.filter((record) => record.earliestPublishedAt !== '~'.repeat(30)).length).toBeGreaterThan(0);
+    await dataSource.undoLastMigration();
+    const repeating: { record: unknown }[] = await dataSource.query('select record::jsonb as record from deal_claims order by claim_id');
+    expect(repeating.map((row) => row.record)).toEqual(wholeRecords);
     // back to entries that repeat their row's columns
     await dataSource.undoLastMigration();
     const repeated: { same: boolean }[] = await dataSource.query(

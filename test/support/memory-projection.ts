@@ -33,11 +33,11 @@ export class MemoryProjection {
     const named = new Set(claimsNamedBy(events as unknown as StoredEvent[]));
     const records = new Map<string, ClaimRecord>();
     for (const row of this.claims.values()) {
-      if (row.dealId === dealId && (row.relevant || named.has(row.claimId))) records.set(row.claimId, fromStoredRecord(roundTrip(row.record)));
+      if (row.dealId === dealId && (row.relevant || named.has(row.claimId))) records.set(row.claimId, fromStoredRecord(roundTrip(row.record), row));
     }
     for (const record of [...records.values()]) {
       const denied = record.kind === 'denial' && record.contradicts !== null ? this.claims.get(record.contradicts) : undefined;
-      if (denied && !records.has(denied.claimId)) records.set(denied.claimId, fromStoredRecord(roundTrip(denied.record)));
+      if (denied && !records.has(denied.claimId)) records.set(denied.claimId, fromStoredRecord(roundTrip(denied.record), denied));
     }
     const row = this.deals.get(dealId);
     const deal = row ? roundTrip(row) : null;

@@ -4,7 +4,7 @@ import type { ClaimRecord } from '../domain/claim.record';
 import type { RecordedDealEvent } from '../domain/deal.events';
 import type { DealStateHead } from '../domain/deal.items';
 import { IncrementalDealState } from '../domain/deal.timeline';
-import { DealRow, fromStoredRecord, isRelevant, parseStoredRecord, ProjectionRows, StoredClaimRecord, toStoredEntry } from './deal-projector';
+import { claimRecordOfRow, DealRow, isRelevant, ProjectionRows, STORED_CLAIM_COLUMNS, StoredClaimRow, toStoredEntry } from './deal-projector';
 import { partyKey } from '../domain/claim.record';
 import { BinaryCopyWriter, type CopyBufferPool } from './binary-copy';
 
@@ -124,21 +124,21 @@ export class DealProjectionTables {
     dealId: string,
     claimIds: string[],
   ): Promise<WorkingSet> {
-    const [deals, claims]: [DealStateRow[], { record: StoredClaimRecord }[]] = await Promise.all([
+    const [deals, claims]: [DealStateRow[], StoredClaimRow[]] = await Promise.all([
       manager.query(
         `select ${DEAL_ROW_COLUMNS} from ${this.states} where deal_id = $1`,
         [dealId],
       ),
       manager.query(
-        `select record::json as record from ${this.claims} where deal_id = $1 and (relevant or claim_id = any($2::uuid[]))
+        `select claim_id, deal_id, position, kind, record::json as record from ${this.claims} where deal_id = $1 and (relevant or claim_id = any($2::uuid[]))
          union all
-         select t.record::json from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record::json->>'contradicts')::uuid
+         select t.claim_id, t.deal_id, t.position, t.kind, t.record::json from ${this.claims} d join ${this.claims} t on t.claim_id = (d.record::json->>'contradicts')::uuid
           where d.deal_id = $1 and d.relevant and d.kind = 'denial' and not t.relevant and not t.claim_id = any($2::uuid[])`,
         [dealId, claimIds],
       ),
     ]);
     // read as json, the records are parsed as their rows arrive, while the server sends the rest
-    const records = new Map(claims.map(({ record }) => [record.claimId, fromStoredRecord(record)]));
+    const records = new Map(claims.map((row) => [row.claim_id, claimRecordOfRow(row)]));
     await this.loadDenialTargets(manager, records, (id) => records.has(id));
     if (!deals[0]) return { deal: null, state: null };
     const deal = dealRowOf(dealId, deals[0]);
@@ -183,14 +183,10 @@ export class DealProjectionTables {
 
   /** The records of these claims, into `records`. */
   private async loadRecords(manager: EntityManager, claimIds: string[], records: Map<string, ClaimRecord>): Promise<void> {
-    const found: { record: string }[] = await manager.query(
-      `select record from ${this.claims} where claim_id = any($1::uuid[])`,
-      [claimIds],
-    );
-    for (const { record } of found) {
-      const parsed = parseStoredRecord(record);
-      records.set(parsed.claimId, parsed);
-    }
+    const found: StoredClaimRow[] = await manager.query(`select ${STORED_CLAIM_COLUMNS} from ${this.claims} where claim_id = any($1::uuid[])`, [
+      claimIds,
+    ]);
+    for (const row of found) records.set(row.claim_id, claimRecordOfRow(row));
   }
 
   async write(manager: EntityManager, { deals, claims, timeline, items, removedItems }: ProjectionRows): Promise<void> {
@@ -241,8 +237,8 @@ export class DealProjectionTables {
               verdict: c.verdict,
               relevant: c.relevant,
               outlet_keys: c.outletKeys,
-              start: c.record.start,
-              order_key: c.record.orderKey,
+              start: c.start,
+              order_key: c.orderKey,
               record: c.record,
               versions: c.versions,
             })),
@@ -352,8 +348,8 @@ export class ProjectionCopy {
         .text(c.verdict)
         .bool(c.relevant)
         .textArray(c.outletKeys)
-        .text(c.record.start)
-        .text(c.record.orderKey)
+        .text(c.start)
+        .text(c.orderKey)
         .text(JSON.stringify(c.record))
         .int4Array(c.versions);
     }

@@ -1,4 +1,4 @@
-import { claimRecordOf, type ClaimRecord, type ClaimRecordFields } from '../domain/claim.record';
+import { claimRecordOf, type ClaimIdentity, type ClaimRecord, type ClaimRecordBase } from '../domain/claim.record';
 import { SCALAR_SLOTS } from '../domain/deal.derivation';
 import type { RecordedDealEvent } from '../domain/deal.events';
 import { itemSortKey, listSlot, type DealStateHead, type StateItem, type StateListField } from '../domain/deal.items';
@@ -9,11 +9,26 @@ import type { Source } from '../domain/source';
 import { outletKey } from '../domain/source';
 
 /**
- * A claim record as stored (json): the same less the scaled amount, which is
- * derived again on load, and less its null fields, which read back as null
- * (most claims have six: a tenth of the bytes written per claim).
+ * A claim record as stored (deal_claims.record, JSON text): its base fields
+ * less those the row's columns hold (its identity: id, deal, position,
+ * kind), and less its null fields, which read back as null (most claims have
+ * six). The derived fields (verdict, order key, scaled amount...) are
+ * computed again on load. Two thirds of the bytes of a whole record.
  */
-export type StoredClaimRecord = Omit<ClaimRecordFields, 'comparableAmount'>;
+export type StoredClaimRecord = Omit<ClaimRecordBase, keyof ClaimIdentity>;
+
+/** The columns of a deal_claims row a record is loaded from, in the order {@link StoredClaimRow} has them. */
+export const STORED_CLAIM_COLUMNS = 'claim_id, deal_id, position, kind, record';
+
+/** A deal_claims row as a query of {@link STORED_CLAIM_COLUMNS} gives it: the record as text, or parsed (`record::json`). */
+export interface StoredClaimRow {
+  claim_id: string;
+  deal_id: string;
+  /** bigint, as the driver gives it. */
+  position: string | number;
+  kind: string;
+  record: string | StoredClaimRecord;
+}
 
 export interface DealRow {
   dealId: string;
@@ -30,10 +45,13 @@ export interface ClaimRow {
   claimId: string;
   dealId: string;
   position: number;
-  kind: string;
-  verdict: string;
+  kind: ClaimRecord['kind'];
+  verdict: ClaimRecord['verdict'];
   relevant: boolean;
   outletKeys: string[];
+  /** The record's first day and 2.3 order, for reports that filter and order claims in SQL. */
+  start: string;
+  orderKey: string;
   record: StoredClaimRecord;
   /** Versions of the deal's events about the claim: all of them, or those of this write, which appends them. */
   versions: number[];
@@ -77,21 +95,36 @@ export function isRelevant(record: ClaimRecord): boolean {
 }
 
 export function toStoredRecord(record: ClaimRecord): StoredClaimRecord {
-  const stored: Record<string, unknown> = {};
-  for (const field in record) {
-    const value = record[field as keyof ClaimRecord];
-    if (value !== null && field !== 'comparableAmount') stored[field] = value;
-  }
-  return stored as unknown as StoredClaimRecord;
+  // one object shape; fields left undefined are not written by JSON.stringify
+  return {
+    statement: record.statement,
+    occurredAt: record.occurredAt,
+    amount: record.amount ?? undefined,
+    party: record.party ?? undefined,
+    agreementLevel: record.agreementLevel ?? undefined,
+    regulatoryOutcome: record.regulatoryOutcome ?? undefined,
+    contradicts: record.contradicts ?? undefined,
+    sources: record.sources,
+    recordedBy: record.recordedBy,
+    recordedAt: record.recordedAt,
+    version: record.version,
+    revision: record.revision,
+    latestVerdict: record.latestVerdict ?? undefined,
+    retraction: record.retraction ?? undefined,
+  };
 }
 
-export function fromStoredRecord(stored: StoredClaimRecord): ClaimRecord {
-  return claimRecordOf(stored);
+export function fromStoredRecord(stored: StoredClaimRecord, identity: ClaimIdentity): ClaimRecord {
+  return claimRecordOf(identity, stored);
 }
 
-/** A claim record from its stored text (deal_claims.record). */
-export function parseStoredRecord(text: string): ClaimRecord {
-  return claimRecordOf(JSON.parse(text) as StoredClaimRecord);
+/** A claim record from its deal_claims row. */
+export function claimRecordOfRow(row: StoredClaimRow): ClaimRecord {
+  const stored = typeof row.record === 'string' ? (JSON.parse(row.record) as StoredClaimRecord) : row.record;
+  return claimRecordOf(
+    { claimId: row.claim_id, dealId: row.deal_id, position: Number(row.position), kind: row.kind as ClaimRecord['kind'] },
+    stored,
+  );
 }
 
 /** What a timeline row's columns hold of its entry, so the stored entry leaves it out. */
@@ -139,6 +172,8 @@ export function claimRowOf(record: ClaimRecord, versions: number[]): ClaimRow {
     verdict: record.verdict,
     relevant: isRelevant(record),
     outletKeys: [...new Set(record.sources.map((s) => outletKey(s.outlet)))],
+    start: record.start,
+    orderKey: record.orderKey,
     record: toStoredRecord(record),
     versions,
   };

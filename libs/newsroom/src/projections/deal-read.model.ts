@@ -14,7 +14,7 @@ import type { ClaimView, DealStateView, TimelineEntry } from '../domain/deal.vie
 import { assembleDealState, type DealStateHead, type PlacedItem, type StateListField } from '../domain/deal.items';
 import { dealStreamId } from '../application/command-context';
 import { DealEventCache } from './deal-event.cache';
-import { parseStoredRecord } from './deal-projector';
+import { claimRecordOfRow, STORED_CLAIM_COLUMNS, type StoredClaimRow } from './deal-projector';
 import { copyTo, sqlInteger, sqlLiteral, type BinaryCopyRow, type CopyClient } from './binary-copy';
 
 export interface Page<T> {
@@ -130,8 +130,8 @@ function continuesStream(events: readonly RecordedDealEvent[], from: number): bo
   return true;
 }
 
-function summary(record: string): ClaimSummary {
-  const { history: _, ...view } = claimView(parseStoredRecord(record), []);
+function summary(row: StoredClaimRow): ClaimSummary {
+  const { history: _, ...view } = claimView(claimRecordOfRow(row), []);
   return view;
 }
 
@@ -311,21 +311,21 @@ export class DealReadModel {
   }
 
   async dealClaims(dealId: string): Promise<ClaimSummary[]> {
-    const rows: { record: string }[] = await this.dataSource.query(
-      'select record from deal_claims where deal_id = $1 order by position',
+    const rows: StoredClaimRow[] = await this.dataSource.query(
+      `select ${STORED_CLAIM_COLUMNS} from deal_claims where deal_id = $1 order by position`,
       [dealId],
     );
     if (rows.length === 0) {
       const exists = await this.dataSource.query('select 1 from deal_states where deal_id = $1', [dealId]);
       if (exists.length === 0) throw new DealNotFoundError(dealId);
     }
-    return rows.map((r) => summary(r.record));
+    return rows.map(summary);
   }
 
   /** The claim with every event about it. */
   async claim(claimId: string): Promise<ClaimView> {
-    const rows: { deal_id: string; record: string; versions: number[] }[] = await this.dataSource.query(
-      'select deal_id, record, versions from deal_claims where claim_id = $1',
+    const rows: (StoredClaimRow & { versions: number[] })[] = await this.dataSource.query(
+      `select ${STORED_CLAIM_COLUMNS}, versions from deal_claims where claim_id = $1`,
       [claimId],
     );
     if (rows.length === 0) throw new ClaimNotFoundError(claimId);
@@ -341,7 +341,7 @@ export class DealReadModel {
       version: Number(e.version),
       recordedAt: e.recorded_at,
     }));
-    return claimView(parseStoredRecord(rows[0].record), history as never);
+    return claimView(claimRecordOfRow(rows[0]), history as never);
   }
 
   async deals(filter: DealFilter): Promise<Page<DealStateView>> {
@@ -386,13 +386,13 @@ export class DealReadModel {
     if (filter.dealId) add('deal_id = ?', filter.dealId);
     if (filter.outlet) add('outlet_keys @> array[?::text]', outletKey(filter.outlet));
     params.push(filter.limit + 1);
-    const rows: { record: string; position: string }[] = await this.dataSource.query(
-      `select record, position from deal_claims where ${where.join(' and ')} order by position limit $${params.length}`,
+    const rows: StoredClaimRow[] = await this.dataSource.query(
+      `select ${STORED_CLAIM_COLUMNS} from deal_claims where ${where.join(' and ')} order by position limit $${params.length}`,
       params,
     );
     const page = rows.slice(0, filter.limit);
     return {
-      items: page.map((r) => summary(r.record)),
+      items: page.map(summary),
       nextCursor: rows.length > filter.limit ? encodeCursor(Number(page[page.length - 1].position)) : null,
     };
   }
