@@ -147,28 +147,31 @@ export class BinaryCopyWriter {
   uuid(value: string): this {
     this.room(20);
     const buffer = this.buffer;
+    const last = this.lastUuidBytes;
+    const start = this.at + 4;
     buffer.writeInt32BE(16, this.at);
-    // a deal's rows repeat its id: its bytes are copied from the last time
+    // a deal's rows repeat its id: its bytes are copied from the last time (byte by byte:
+    // Buffer#copy of a part makes a view of it each time, garbage for every row)
     if (value === this.lastUuid) {
-      this.lastUuidBytes.copy(buffer, this.at + 4);
-      this.at += 20;
+      for (let i = 0; i < 16; i++) buffer[start + i] = last[i] as number;
+      this.at = start + 16;
       return this;
     }
-    let at = this.at + 4;
+    let at = start;
     let high = -1;
     for (let i = 0; i < value.length; i++) {
       const code = value.charCodeAt(i);
       if (code === 45) continue; // '-'
       const digit = code < 128 ? (HEX[code] as number) : -1;
-      if (digit < 0 || at - this.at - 4 >= 16) throw new Error(`not a uuid: ${value}`);
+      if (digit < 0 || at - start >= 16) throw new Error(`not a uuid: ${value}`);
       if (high < 0) high = digit;
       else {
         buffer[at++] = (high << 4) | digit;
         high = -1;
       }
     }
-    if (at - this.at - 4 !== 16 || high >= 0) throw new Error(`not a uuid: ${value}`);
-    buffer.copy(this.lastUuidBytes, 0, this.at + 4, at);
+    if (at - start !== 16 || high >= 0) throw new Error(`not a uuid: ${value}`);
+    for (let i = 0; i < 16; i++) last[i] = buffer[start + i] as number;
     this.lastUuid = value;
     this.at = at;
     return this;
