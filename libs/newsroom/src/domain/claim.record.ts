@@ -261,9 +261,9 @@ export function newClaimRecord(data: ClaimRecorded['data'], event: { recordedAt:
 /**
  * The record from its identity and its other base fields (missing ones
  * null), its derived fields computed again: a read model stores no more (a
- * whole record is a third longer). In the one field order every record has (one object
- * shape; spreading parsed objects, whose shapes vary with the fields they
- * hold, cost 12 µs a record).
+ * whole record is half as long again). In the one field order every record
+ * has (one object shape; spreading parsed objects, whose shapes vary with
+ * the fields they hold, cost 12 µs a record).
  */
 export function claimRecordOf(identity: ClaimIdentity, base: Omit<ClaimRecordBase, keyof ClaimIdentity>): ClaimRecord {
   const amount = base.amount ?? null;
