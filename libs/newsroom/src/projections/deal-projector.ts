@@ -12,8 +12,9 @@ import { outletKey } from '../domain/source';
  * A claim record as stored (deal_claims.record, JSON text): its base fields
  * less those the row's columns hold (its identity: id, deal, position,
  * kind), and less its null fields, which read back as null (most claims have
- * several of the seven that may be). The derived fields (verdict, order key, scaled amount...) are
- * computed again on load. Two thirds of the bytes of a whole record.
+ * several of the seven that may be). The derived fields (verdict, order key,
+ * scaled amount...) are computed again on load. Two thirds of the bytes of a
+ * whole record.
  */
 export type StoredClaimRecord = Omit<ClaimRecordBase, keyof ClaimIdentity>;
 
