@@ -113,34 +113,64 @@ function verdictStateOf(retraction: RetractionRecord | null, verdict: VerdictRec
  */
 type Draft = { -readonly [K in keyof ClaimRecord]: ClaimRecord[K] };
 
-function newDraft(data: ClaimRecorded['data'], event: { recordedAt: string; position: number; version: number }): Draft {
+/** What a claim says and who recorded it: its recording's data, or a stored record (null fields possibly missing). */
+type ClaimFields = Pick<ClaimRecordBase, 'statement' | 'occurredAt' | 'amount' | 'party' | 'agreementLevel' | 'regulatoryOutcome' | 'contradicts' | 'sources' | 'recordedBy'>;
+
+/** Where and when a claim was recorded. */
+interface RecordedAt {
+  readonly recordedAt: string;
+  readonly position: number;
+  readonly version: number;
+}
+
+/** How far a claim has been revised and reviewed. */
+interface ReviewState {
+  readonly revision: number;
+  readonly latestVerdict: VerdictRecord | null;
+  readonly retraction: RetractionRecord | null;
+}
+
+const FIRST_REVISION: ReviewState = { revision: 1, latestVerdict: null, retraction: null };
+
+/**
+ * A draft from a claim's fields, the fields the others give computed here
+ * (earliest publication, scaled amount, party key) and those `seal` computes
+ * left for it.
+ */
+function draftFrom(identity: ClaimIdentity | ClaimRecorded['data'], fields: ClaimFields, at: RecordedAt, review: ReviewState): Draft {
+  const amount = fields.amount ?? null;
+  const party = fields.party ?? null;
   return {
-    claimId: data.claimId,
-    dealId: data.dealId,
-    kind: data.kind,
-    statement: data.statement,
-    occurredAt: data.occurredAt,
-    amount: data.amount ?? null,
-    party: data.party ?? null,
-    agreementLevel: data.agreementLevel ?? null,
-    regulatoryOutcome: data.regulatoryOutcome ?? null,
-    contradicts: data.contradicts ?? null,
-    sources: data.sources,
-    recordedBy: data.recordedBy,
-    recordedAt: event.recordedAt,
-    position: event.position,
-    version: event.version,
-    revision: 1,
-    latestVerdict: null,
-    retraction: null,
+    claimId: identity.claimId,
+    dealId: identity.dealId,
+    kind: identity.kind,
+    statement: fields.statement,
+    occurredAt: fields.occurredAt,
+    amount,
+    party,
+    agreementLevel: fields.agreementLevel ?? null,
+    regulatoryOutcome: fields.regulatoryOutcome ?? null,
+    contradicts: fields.contradicts ?? null,
+    sources: fields.sources,
+    recordedBy: fields.recordedBy,
+    recordedAt: at.recordedAt,
+    position: at.position,
+    version: at.version,
+    revision: review.revision,
+    latestVerdict: review.latestVerdict,
+    retraction: review.retraction,
     verdict: 'unreviewed',
     counts: true,
     start: '',
-    earliestPublishedAt: earliestPublishedAt(data.sources, storedInstant) ?? NO_INSTANT,
+    earliestPublishedAt: earliestPublishedAt(fields.sources, storedInstant) ?? NO_INSTANT,
     orderKey: '',
-    comparableAmount: data.amount === undefined ? null : toComparable(data.amount),
-    partyKey: data.party === undefined ? null : partyKey(data.party),
+    comparableAmount: amount === null ? null : toComparable(amount),
+    partyKey: party === null ? null : partyKey(party),
   };
+}
+
+function newDraft(data: ClaimRecorded['data'], event: RecordedAt): Draft {
+  return draftFrom(data, data, event, FIRST_REVISION);
 }
 
 /** The record's fields that may be null. */
@@ -266,35 +296,9 @@ export function newClaimRecord(data: ClaimRecorded['data'], event: { recordedAt:
  * the fields they hold, cost 12 µs a record).
  */
 export function claimRecordOf(identity: ClaimIdentity, base: Omit<ClaimRecordBase, keyof ClaimIdentity>): ClaimRecord {
-  const amount = base.amount ?? null;
-  const party = base.party ?? null;
-  return seal({
-    claimId: identity.claimId,
-    dealId: identity.dealId,
-    kind: identity.kind,
-    statement: base.statement,
-    occurredAt: base.occurredAt,
-    amount,
-    party,
-    agreementLevel: base.agreementLevel ?? null,
-    regulatoryOutcome: base.regulatoryOutcome ?? null,
-    contradicts: base.contradicts ?? null,
-    sources: base.sources,
-    recordedBy: base.recordedBy,
-    recordedAt: base.recordedAt,
-    position: identity.position,
-    version: base.version,
-    revision: base.revision,
-    latestVerdict: base.latestVerdict ?? null,
-    retraction: base.retraction ?? null,
-    verdict: 'unreviewed',
-    counts: true,
-    start: '',
-    earliestPublishedAt: earliestPublishedAt(base.sources, storedInstant) ?? NO_INSTANT,
-    orderKey: '',
-    comparableAmount: amount === null ? null : toComparable(amount),
-    partyKey: party === null ? null : partyKey(party),
-  });
+  const at = { recordedAt: base.recordedAt, position: identity.position, version: base.version };
+  const review = { revision: base.revision, latestVerdict: base.latestVerdict ?? null, retraction: base.retraction ?? null };
+  return seal(draftFrom(identity, base, at, review));
 }
 
 /** The record after one more event about this claim (a new object; the old one is untouched). */
