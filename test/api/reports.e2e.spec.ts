@@ -93,6 +93,13 @@ describe('reports', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('refuses knownAt on the status counts rather than ignore it: they count the current projection', async () => {
+    const res = await t.request('GET', '/reports/statuses?validAt=2012-05&knownAt=2012-06-01', { key: t.keys.reader });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'knownAt' })]);
+  });
+
   it('publishes the latest verdict as a schema.org ClaimReview', async () => {
     const res = await t.request('GET', `/claims/${completed}/claim-review`, { key: t.keys.reader });
     expect(res.status).toBe(200);

@@ -62,11 +62,15 @@ export class ListClaimsQuery extends PageQuery {
   outlet?: string;
 }
 
-export class DealStateQuery {
+/** `validAt` alone: what `GET /reports/statuses` takes (it counts the current projection, so no `knownAt`). */
+export class ValidAtQuery {
   @ApiPropertyOptional({ example: '2012-05-01', description: 'Valid time: claims that started on or before it.' })
   @IsOptional()
   @IsPartialDate()
   validAt?: string;
+}
+
+export class DealStateQuery extends ValidAtQuery {
 
   @ApiPropertyOptional({
     example: '2026-01-01T00:00:00Z',
