@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { conflictKey, diffDealStates, slotsOfState, slotKey, type Slots } from './deal.derivation';
+import { dealHeaderOf, replayDeal } from './claim.record';
+import { byOrderKey, conflictKey, deriveDealState, diffDealStates, slotsOfState, slotKey, type Slots } from './deal.derivation';
 import { decide } from './deal.decider';
 import type { RecordedDealEvent } from './deal.events';
 import type { ConflictView } from './deal.views';
@@ -107,6 +108,25 @@ describe('properties of the deal fold', () => {
           expect(entries[i]?.changes).toEqual(diffDealStates(before, after));
           before = after;
         }
+      }),
+      { numRuns: Math.ceil(RUNS.numRuns / 2) },
+    );
+  });
+
+  it('each valid timeline entry is the difference of the state of the claims before it in 2.3 order and the state with it', () => {
+    fc.assert(
+      fc.property(dealHistory(30), ({ events }) => {
+        const counting = [...replayDeal(events, null).claims.values()].filter((claim) => claim.counts).sort(byOrderKey);
+        const header = dealHeaderOf(events[0] as RecordedDealEvent & { type: 'DealOpened' });
+        const meta = { version: 0, lastRecordedAt: null, asOf: { validAt: null, knownAt: null } };
+        const entries = validTimeline(events);
+        expect(entries.map((entry) => entry.claimId)).toEqual(counting.map((claim) => claim.claimId));
+        let before = deriveDealState(header, [], meta);
+        counting.forEach((_claim, i) => {
+          const after = deriveDealState(header, counting.slice(0, i + 1), meta);
+          expect(entries[i]?.changes).toEqual(diffDealStates(before, after));
+          before = after;
+        });
       }),
       { numRuns: Math.ceil(RUNS.numRuns / 2) },
     );

@@ -86,6 +86,24 @@ describe('validTimeline (axis=valid)', () => {
       },
     ]);
   });
+
+  it('shows the conflicts and contested flags each claim opened, as the recorded axis does', () => {
+    const entries = validTimeline(
+      recordAll([
+        dealOpened(),
+        claimRecorded('talks', { kind: 'talks_reported', occurredAt: '2021-03' }),
+        verdictGiven('talks', 'disputed'),
+        claimRecorded('denied', { kind: 'denial', contradicts: 'talks', occurredAt: '2021-04' }),
+      ]),
+    );
+    expect(entries.map((e) => e.claimId)).toEqual(['talks', 'denied']);
+    expect(entries[0]?.changes).toEqual([
+      { field: 'status', from: 'unknown', to: 'in_talks' },
+      { field: 'statusSince', from: null, to: '2021-03' },
+      { field: 'contested.status', from: false, to: true },
+    ]);
+    expect(entries[1]?.changes).toEqual([{ field: 'conflicts', from: null, to: { claimIds: ['talks', 'denied'], reason: 'denial' } }]);
+  });
 });
 
 describe('recordedTimeline (axis=recorded)', () => {
