@@ -107,6 +107,18 @@ describe('deal state and history on two time axes', () => {
     expect(claims.body.items).toHaveLength(2);
     expect(claims.body.items[0]).toMatchObject({ claimId: offer, independentSources: 1, verdict: 'unreviewed' });
     expect(claims.body.items[0].sources[0].via).toEqual([{ outlet: 'Clubic' }, { outlet: 'The Verge' }]);
+    expect(claims.body.nextCursor).toBeNull();
+
+    // a page at a time, in recording order
+    const first = await t.request('GET', `/deals/${deal}/claims?limit=1`, { key: t.keys.reader });
+    expect(first.body.items.map((c: { claimId: string }) => c.claimId)).toEqual([offer]);
+    const second = await t.request('GET', `/deals/${deal}/claims?limit=1&cursor=${first.body.nextCursor}`, { key: t.keys.reader });
+    expect(second.body.items.map((c: { kind: string }) => c.kind)).toEqual(['talks_ended']);
+    expect(second.body.nextCursor).toBeNull();
+    const badLimit = await t.request('GET', `/deals/${deal}/claims?limit=0`, { key: t.keys.reader });
+    expect(badLimit.status).toBe(400);
+    const unknown = await t.request('GET', `/deals/${offer}/claims`, { key: t.keys.reader });
+    expect(unknown.status).toBe(404);
   });
 
   it('Twitter and Instagram: the term sheet and Systrom’s sworn statement stand in open conflict', async () => {
@@ -207,7 +219,7 @@ describe('deal state and history on two time axes', () => {
     expect(badStatus.status).toBe(400);
   });
 
-  it('streams a long deal\'s recorded timeline and audit trail past their first page, every event once and in order', async () => {
+  it('streams a long deal\'s recorded timeline past its first page, and pages its audit trail, every event once and in order', async () => {
     const deal = await openDeal('Oracle / Sphere', [
       ['Oracle', 'acquirer'],
       ['Sphere', 'target'],
@@ -219,7 +231,7 @@ describe('deal state and history on two time axes', () => {
       amount: usd('1000000000'),
       sources: [source('Reuters', '2021-06-02')],
     });
-    // 5,200 verdicts (the last one "confirmed"), appended at once: more than a page of the timeline (5,000), five of the audit trail (1,000)
+    // 5,200 verdicts (the last one "confirmed"), appended at once: more than a page of the timeline (5,000), eleven of the audit trail (500)
     const verdicts = ['confirmed', 'disputed', 'unverifiable'] as const;
     const events = Array.from({ length: 5_200 }, (_, i) => ({
       type: 'VerdictGiven',
@@ -236,10 +248,27 @@ describe('deal state and history on two time axes', () => {
     expect(entries[5_201]).toMatchObject({ verdict: 'confirmed', sources: [{ outlet: 'Reuters' }] });
     expect((await state(deal)).claimCounts).toMatchObject({ total: 1, confirmed: 1 });
 
-    const audit = await t.request('GET', `/audit/deals/${deal}`, { key: t.keys.reader });
-    expect(audit.status).toBe(200);
-    expect(audit.body.events.map((e: { version: number }) => e.version)).toEqual(Array.from({ length: 5_202 }, (_, i) => i + 1));
-    expect(audit.body.events[5_201]).toMatchObject({ type: 'VerdictGiven', data: { rationale: 'Check 5199.' } });
+    const audit: { version: number }[] = [];
+    let pages = 0;
+    for (let cursor: string | null = ''; cursor !== null; pages++) {
+      const page = await t.request('GET', `/audit/deals/${deal}?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { key: t.keys.reader });
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(500);
+      audit.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    }
+    expect(pages).toBe(11);
+    expect(audit.map((e) => e.version)).toEqual(Array.from({ length: 5_202 }, (_, i) => i + 1));
+    expect(audit[5_201]).toMatchObject({ type: 'VerdictGiven', data: { rationale: 'Check 5199.' } });
+
+    const first = await t.request('GET', `/audit/deals/${deal}`, { key: t.keys.reader });
+    expect(first.body.items.map((e: { version: number }) => e.version)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(typeof first.body.nextCursor).toBe('string');
+    const tooMany = await t.request('GET', `/audit/deals/${deal}?limit=501`, { key: t.keys.reader });
+    expect(tooMany.status).toBe(400);
+    const badCursor = await t.request('GET', `/audit/deals/${deal}?cursor=nonsense`, { key: t.keys.reader });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
   });
 
   it('serves recorded timelines whole while their buffers serve one response after another', async () => {
@@ -302,7 +331,7 @@ describe('deal state and history on two time axes', () => {
 
     const audit = await t.request('GET', `/audit/deals/${first.dealId}`, { key: t.keys.reader });
     expect(audit.status).toBe(200);
-    expect(audit.body.events[0]).toMatchObject({ type: 'DealOpened', version: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(audit.body.items[0]).toMatchObject({ type: 'DealOpened', version: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const verify = await t.request('GET', '/audit/verify', { key: checker });
     expect(verify.body).toMatchObject({ ok: true, broken: [] });
     const forbidden = await t.request('GET', '/audit/verify', { key: t.keys.reader });

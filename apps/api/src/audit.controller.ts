@@ -1,9 +1,9 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import { EventStore } from '@app/event-store';
-import { DealReadModel } from '@app/newsroom';
+import { DealReadModel, PageQuery } from '@app/newsroom';
 import { uuid } from './deals.controller';
 import { jsonChunksBody } from './json-chunks';
 
@@ -17,10 +17,10 @@ export class AuditController {
   ) {}
 
   @Get('deals/:dealId')
-  @ApiOkResponse({ description: '{ events }: the deal’s raw events with actor, recordedAt, position and hash.' })
-  async deal(@Param('dealId', uuid) dealId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ description: '{ items, nextCursor }: the deal’s raw events in version order, with actor, recordedAt, position and hash.' })
+  async deal(@Param('dealId', uuid) dealId: string, @Query() page: PageQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     // already JSON: sent as the read model writes it
-    return jsonChunksBody(reply, await this.reads.auditTrailJson(dealId));
+    return jsonChunksBody(reply, await this.reads.auditTrailJson(dealId, page));
   }
 
   @Get('verify')

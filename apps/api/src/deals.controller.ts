@@ -8,6 +8,7 @@ import {
   DealReadModel,
   DealStateQuery,
   ListDealsQuery,
+  PageQuery,
   OpenDealCommand,
   OpenDealRequest,
   RecordClaimCommand,
@@ -51,9 +52,9 @@ export class DealsController {
   }
 
   @Get(':dealId/claims')
-  @ApiOkResponse({ description: '{ items, nextCursor }: the deal’s claims with their verdict and sources.' })
-  async claims(@Param('dealId', uuid) dealId: string) {
-    return { items: await this.reads.dealClaims(dealId), nextCursor: null };
+  @ApiOkResponse({ description: '{ items, nextCursor }: the deal’s claims with their verdict and sources, in recording order.' })
+  async claims(@Param('dealId', uuid) dealId: string, @Query() page: PageQuery) {
+    return this.reads.dealClaims(dealId, page);
   }
 
   @Post()

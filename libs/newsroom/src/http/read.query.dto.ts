@@ -4,7 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'cla
 import { CLAIM_VERDICT_STATES, DEAL_KINDS, DEAL_STATUSES, type ClaimVerdictState, type DealKind, type DealStatus } from '../domain/deal.events';
 import { IsPartialDate } from './validators';
 
-class PageQuery {
+/** `limit` and `cursor` of a list that answers `{ items, nextCursor }`. */
+export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)

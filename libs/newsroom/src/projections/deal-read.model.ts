@@ -310,16 +310,14 @@ export class DealReadModel {
     } as unknown as RecordedDealEvent;
   }
 
-  async dealClaims(dealId: string): Promise<ClaimSummary[]> {
-    const rows: StoredClaimRow[] = await this.dataSource.query(
-      `select ${STORED_CLAIM_COLUMNS} from deal_claims where deal_id = $1 order by position`,
-      [dealId],
-    );
-    if (rows.length === 0) {
+  /** A page of the deal's claims, in recording order; an unknown deal fails with DealNotFoundError. */
+  async dealClaims(dealId: string, page: { limit: number; cursor?: string }): Promise<Page<ClaimSummary>> {
+    const claims = await this.claims({ dealId, limit: page.limit, cursor: page.cursor });
+    if (claims.items.length === 0) {
       const exists = await this.dataSource.query('select 1 from deal_states where deal_id = $1', [dealId]);
       if (exists.length === 0) throw new DealNotFoundError(dealId);
     }
-    return rows.map(summary);
+    return claims;
   }
 
   /** The claim with every event about it. */
@@ -398,22 +396,26 @@ export class DealReadModel {
   }
 
   /**
-   * `{"events": [...]}`: the deal's raw events with actor, recordedAt,
-   * position and hash, as JSON text in chunks of up to `pageSize` events (see
-   * {@link jsonInPages}): a deal of 100,000 events is never held whole. The first page is read before this resolves,
-   * so an unknown deal fails before anything is sent.
+   * A page of the deal's raw events, in version order after the cursor, with
+   * actor, recordedAt, position and hash: `{"items": [...], "nextCursor": ...}`
+   * as JSON text ready to send, the events written straight into its bytes.
+   * An unknown deal fails with DealNotFoundError.
    */
-  async auditTrailJson(dealId: string, pageSize = AUDIT_PAGE): Promise<AsyncIterable<Buffer>> {
+  async auditTrailJson(dealId: string, page: { limit: number; cursor?: string }): Promise<AsyncIterable<Buffer>> {
+    const after = decodeCursor(page.cursor);
     const streamId = dealStreamId(dealId);
-    let after = 0;
-    return jsonInPages('events', pageSize, () => new DealNotFoundError(dealId), async (item) => {
-      const events = await this.store.readStream(streamId, { fromVersion: after + 1, toVersion: after + pageSize });
-      for (const e of events) item().write(auditEventJson(e));
-      after = events[events.length - 1]?.version ?? after;
-      return events.length;
-    });
+    const events = await this.store.readStream(streamId, { fromVersion: after + 1, toVersion: after + page.limit + 1 });
+    if (events.length === 0 && (await this.store.streamVersion(streamId)) === 0) throw new DealNotFoundError(dealId);
+    const items = events.slice(0, page.limit);
+    const last = items[items.length - 1];
+    const nextCursor = events.length > page.limit && last !== undefined ? encodeCursor(last.version) : null;
+    const out = new JsonBytes().write('{"items":[');
+    items.forEach((event, i) => out.write(i === 0 ? '' : ',').write(auditEventJson(event)));
+    const json = out.write(`],"nextCursor":${JSON.stringify(nextCursor)}}`).take();
+    return (async function* () {
+      yield json;
+    })();
   }
-
 }
 
 /**
@@ -558,9 +560,6 @@ export class JsonBytes {
     this.buffer = larger;
   }
 }
-
-/** Audit trail events read per query. */
-const AUDIT_PAGE = 1_000;
 
 function auditEventJson(e: StoredEvent): string {
   return JSON.stringify({
