@@ -152,6 +152,25 @@ describe('bad input is a problem+json 4xx that writes nothing', () => {
     expect(events[events.length - 1].data).toMatchObject({ claimId: res.body.claimId, statement });
   });
 
+  it.each([
+    ['a free-text validAt', (fx: Fixture) => `/deals/${fx.dealId}?validAt=May`, 'validAt'],
+    ['a validAt of month 13', (fx: Fixture) => `/deals/${fx.dealId}?validAt=2012-13`, 'validAt'],
+    ['a knownAt that is no date', (fx: Fixture) => `/deals/${fx.dealId}?knownAt=yesterday`, 'knownAt'],
+    ['an unknown query parameter', (fx: Fixture) => `/deals/${fx.dealId}?colour=blue`, 'colour'],
+    ['an unknown timeline axis', (fx: Fixture) => `/deals/${fx.dealId}/timeline?axis=sideways`, 'axis'],
+    ['an unknown deal kind filter', () => '/deals?kind=takeover', 'kind'],
+    ['an unknown status filter', () => '/deals?status=sold', 'status'],
+    ['an unknown verdict filter', () => '/claims?verdict=maybe', 'verdict'],
+    ['a dealId filter that is no uuid', () => '/claims?dealId=42', 'dealId'],
+    ['a limit of 0', () => '/claims?limit=0', 'limit'],
+    ['a limit past 500', (fx: Fixture) => `/deals/${fx.dealId}/claims?limit=501`, 'limit'],
+    ['a cursor this API never gave', (fx: Fixture) => `/audit/deals/${fx.dealId}?cursor=bm9wZQ`, 'cursor'],
+  ])('GET with %s is a 400 naming the parameter', async (_, path, field) => {
+    const res = await t.request('GET', path(fx), { key: t.keys.reader });
+    expectProblem(res, 400);
+    expect(fieldsOf(res)).toContain(field);
+  });
+
   it('answers a body whose JSON nests deeply with a 4xx, not a 500', async () => {
     const deep = '['.repeat(10_000) + ']'.repeat(10_000);
     const res = await t.request('POST', `/deals/${fx.dealId}/claims`, { key: t.keys.editor, rawBody: deep, headers: json });

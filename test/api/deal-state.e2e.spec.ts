@@ -213,6 +213,15 @@ describe('deal state and history on two time axes', () => {
     expect(byParty.body.items).toHaveLength(2);
     const byText = await t.request('GET', '/deals?q=summly', { key: t.keys.reader });
     expect(byText.body.items.map((d: { title: string }) => d.title)).toEqual(['Yahoo / Summly']);
+    const investment = await t.request('POST', '/deals', {
+      key: editor,
+      body: { title: 'Sequoia / Clubhouse', kind: 'investment', parties: [{ name: 'Sequoia', role: 'investor' }, { name: 'Clubhouse', role: 'target' }] },
+    });
+    const byKind = await t.request('GET', '/deals?kind=investment', { key: t.keys.reader });
+    expect(byKind.body.items.map((d: { id: string }) => d.id)).toEqual([investment.body.id]);
+    const acquisitions = await t.request('GET', '/deals?kind=acquisition&limit=500', { key: t.keys.reader });
+    expect(acquisitions.body.items.length).toBeGreaterThan(1);
+    expect(acquisitions.body.items.every((d: { kind: string }) => d.kind === 'acquisition')).toBe(true);
     const bad = await t.request('GET', '/deals?cursor=nonsense', { key: t.keys.reader });
     expect(bad.status).toBe(400);
     const badStatus = await t.request('GET', '/deals?status=sold', { key: t.keys.reader });
@@ -323,6 +332,26 @@ describe('deal state and history on two time axes', () => {
     const positions = queue.body.items.map((c: { position: number }) => c.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(queue.body.items.every((c: { verdict: string }) => c.verdict === 'unreviewed')).toBe(true);
+
+    // the same queue two claims a page, from cursor to cursor: the same claims in the same order
+    expect(positions.length).toBeGreaterThan(4);
+    const paged: number[] = [];
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const page = await t.request('GET', `/claims?verdict=unreviewed&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { key: t.keys.reader });
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.body.items.map((c: { position: number }) => c.position));
+      cursor = page.body.nextCursor;
+    }
+    expect(paged).toEqual(positions);
+
+    // by first-reporting outlet, whatever its spelling
+    const bloomberg = await t.request('GET', '/claims?outlet=BLOOMBERG&limit=500', { key: t.keys.reader });
+    expect(bloomberg.body.items.length).toBeGreaterThan(0);
+    for (const c of bloomberg.body.items as { sources: { outlet: string }[] }[]) {
+      expect(c.sources.map((source) => source.outlet.toLowerCase())).toContain('bloomberg');
+    }
+    const nowhere = await t.request('GET', '/claims?outlet=Le%20Petit%20Journal', { key: t.keys.reader });
+    expect(nowhere.body).toEqual({ items: [], nextCursor: null });
 
     const first = queue.body.items[0];
     const detail = await t.request('GET', `/claims/${first.claimId}`, { key: t.keys.reader });
