@@ -415,6 +415,20 @@ describe('foldDeal (DESIGN 2.3)', () => {
       expect(state.conflicts).toEqual([]);
     });
 
+    it('(b) funding rounds conflict per party and date: two rounds of different sizes are two rounds', () => {
+      const rounds = fold([
+        claimRecorded('f1', { kind: 'funding_raised', party: 'Clubhouse', occurredAt: '2020-05', amount: usd('12000000') }),
+        claimRecorded('f2', { kind: 'funding_raised', party: 'Clubhouse', occurredAt: '2021-01', amount: usd('100000000') }),
+      ]);
+      expect(rounds.conflicts).toEqual([]);
+      expect(rounds.funding).toEqual([expect.objectContaining({ party: 'Clubhouse', rounds: [expect.objectContaining({ claimId: 'f1' }), expect.objectContaining({ claimId: 'f2' })] })]);
+      const oneRoundTwoFigures = fold([
+        claimRecorded('f1', { kind: 'funding_raised', party: 'Clubhouse', occurredAt: '2021-01', amount: usd('100000000') }),
+        claimRecorded('f2', { kind: 'funding_raised', party: 'clubhouse', occurredAt: '2021-01', amount: usd('80000000') }),
+      ]);
+      expect(oneRoundTwoFigures.conflicts).toEqual([{ claimIds: ['f1', 'f2'], reason: 'amount_mismatch' }]);
+    });
+
     it('(b) each claim is compared with the previous one of its group', () => {
       const state = fold([
         claimRecorded('c1', { kind: 'offer_made', occurredAt: '2021-01', amount: usd('100') }),
