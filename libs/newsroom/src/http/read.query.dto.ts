@@ -72,7 +72,6 @@ export class ValidAtQuery {
 }
 
 export class DealStateQuery extends ValidAtQuery {
-
   @ApiPropertyOptional({
     example: '2026-01-01T00:00:00Z',
     description: 'Recorded time: only what the newsroom had recorded then (a timestamp, or a date meaning its end).',
