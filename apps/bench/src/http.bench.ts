@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { fastify } from 'fastify';
+import { Pool } from 'pg';
+import { BenchServer, log, percentile, POOL_SIZE, postCreated, sidesOf, startApi, type Row } from './bench.support';
+import type { LoadOptions, LoadResult } from './load.worker';
+
+export interface HttpOptions {
+  rounds: number;
+  seconds: number;
+  connections: number;
+  deals: number;
+}
+
+const TARGET_RATIO = 0.5;
+const TARGET_P99_MS = 25;
+
+export const CLAIM_BODY = {
+  kind: 'offer_made',
+  statement: 'Twitter offered about $4B',
+  occurredAt: '2021-04',
+  amount: { value: '4000000000', currency: 'USD', qualifier: 'approximate' },
+  sources: [{ outlet: 'Bloomberg', publishedAt: '2021-04-07', via: [{ outlet: 'The Verge' }] }],
+};
+
+/**
+ * Recording a claim over HTTP: `POST /deals/{id}/claims` on the API against a
+ * bare Fastify endpoint that inserts one row per request into a table of the
+ * same database with a pool of the same size, in alternating rounds.
+ */
+export async function httpBench(server: BenchServer, options: HttpOptions): Promise<{ rows: Row[]; details: unknown }> {
+  const databaseUrl = await server.createDatabase('http');
+  const api = await startApi(databaseUrl);
+  const bare = await startBare(databaseUrl);
+  try {
+    log(`http: opening ${options.deals} deals`);
+    const paths: string[] = [];
+    for (let i = 0; i < options.deals; i += 10) {
+      const batch = Array.from({ length: Math.min(10, options.deals - i) }, (_, j) =>
+        postCreated(api, '/deals', {
+          title: `Twitter / Clubhouse ${i + j}`,
+          kind: 'acquisition',
+          parties: [
+            { name: 'Twitter', role: 'acquirer' },
+            { name: 'Clubhouse', role: 'target' },
+          ],
+        }),
+      );
+      for (const deal of await Promise.all(batch)) paths.push(`/deals/${String(deal.id)}/claims`);
+    }
+    const load = (url: string, seconds: number): Promise<LoadResult> =>
+      runLoad({
+        url,
+        connections: options.connections,
+        seconds,
+        paths,
+        headers: { authorization: `Bearer ${api.editorKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(CLAIM_BODY),
+      });
+
+    const urls = { api: api.url, bare: bare.url };
+    for (const side of ['api', 'bare'] as const) await load(urls[side], 2); // warm-up
+    const runs: Record<'api' | 'bare', LoadResult[]> = { api: [], bare: [] };
+    for (let round = 0; round < options.rounds; round++) {
+      for (const side of sidesOf(round, 'api' as const, 'bare' as const)) {
+        const result = await load(urls[side], options.seconds);
+        runs[side].push(result);
+        log(
+          `http round ${round + 1} ${side.padEnd(4)} ${result.perSecond.toFixed(0).padStart(6)} claims/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
+            `  non-2xx ${result.non2xx}  errors ${result.errors}`,
+        );
+      }
+    }
+
+    const rate = (side: 'api' | 'bare') => runs[side].reduce((sum, r) => sum + r.perSecond, 0) / runs[side].length;
+    const p = (side: 'api' | 'bare', key: 'p50' | 'p99') => percentile(runs[side].map((r) => r[key]), 50);
+    const ratio = rate('api') / rate('bare');
+    const failures = runs.api.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
+    const rows: Row[] = [
+      { bench: 'http', figure: 'claims/s, API', value: rate('api'), unit: '/s' },
+      { bench: 'http', figure: 'claims/s, bare Fastify + pg', value: rate('bare'), unit: '/s' },
+      { bench: 'http', figure: 'throughput API / bare', value: ratio, unit: 'x', target: `>= ${TARGET_RATIO}`, met: ratio >= TARGET_RATIO },
+      { bench: 'http', figure: 'latency p50, API', value: p('api', 'p50'), unit: 'ms' },
+      { bench: 'http', figure: 'latency p99, API', value: p('api', 'p99'), unit: 'ms', target: `< ${TARGET_P99_MS} ms`, met: p('api', 'p99') < TARGET_P99_MS },
+      { bench: 'http', figure: 'latency p50 / p99, bare', value: p('bare', 'p50'), unit: `ms / ${p('bare', 'p99')} ms` },
+      { bench: 'http', figure: 'non-2xx and errors, API', value: failures, unit: '', target: '= 0', met: failures === 0 },
+    ];
+    return { rows, details: { connections: options.connections, deals: options.deals, seconds: options.seconds, poolSize: POOL_SIZE, runs } };
+  } finally {
+    await bare.close();
+    await api.app.close();
+  }
+}
+
+/** The baseline: parse the JSON body, insert one row, answer 201. */
+async function startBare(databaseUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+  const pool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
+  await pool.query(
+    `create table bench_bare_claims (id bigserial primary key, deal_id uuid not null, body jsonb not null,
+       recorded_at timestamptz not null default now())`,
+  );
+  const app = fastify();
+  app.post<{ Params: { id: string } }>('/deals/:id/claims', async (request, reply) => {
+    const { rows } = await pool.query<{ id: string }>('insert into bench_bare_claims (deal_id, body) values ($1, $2) returning id', [
+      request.params.id,
+      JSON.stringify(request.body),
+    ]);
+    return reply.code(201).send({ claimId: rows[0]?.id, dealId: request.params.id, version: 1 });
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      await pool.end();
+    },
+  };
+}
+
+function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(__dirname, 'load.worker.js'), { workerData: options });
+    worker.once('message', (result: LoadResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the load thread stopped with ${code}`))));
+  });
+}

@@ -1,0 +1,59 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  seconds: number;
+  /** Paths taken in turn, so the connections in flight write to different deals. */
+  paths: string[];
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface LoadResult {
+  ok: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+/**
+ * Runs one autocannon round in a thread of its own, so the load generator
+ * does not share the servers' event loop.
+ */
+async function run(options: LoadOptions): Promise<LoadResult> {
+  let next = 0;
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: options.headers,
+        body: options.body,
+        setupRequest: (request) => ({ ...request, path: options.paths[next++ % options.paths.length] }),
+      },
+    ],
+  });
+  return {
+    ok: result['2xx'],
+    perSecond: result['2xx'] / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statuses: Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, s]) => [status, s.count])),
+  };
+}
+
+run(workerData as LoadOptions).then(
+  (result) => parentPort?.postMessage(result),
+  (error: unknown) => {
+    throw error;
+  },
+);

@@ -1,0 +1,146 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchServer, log, type Row } from './bench.support';
+import { httpBench } from './http.bench';
+import { readBench } from './read.bench';
+import { storeBench } from './store.bench';
+
+const USAGE = `npm run bench [-- options]
+
+  --only LIST      benchmarks to run, of http,store,read,rebuild (default: all)
+  --rounds N       alternating rounds of each side-by-side comparison (default 3)
+  --seconds S      seconds of each measured round (default 10)
+  --events N       events of the store read and rebuilt (default 300000)
+  --reads N        measured requests of each heavy read (default 200)
+  --deals N        deals the HTTP claims are spread over (default 1000)
+  --connections N  HTTP connections (default 32)
+  --json FILE      also write the figures as JSON
+
+DATABASE_URL: a server to use (the bench creates and drops its own databases);
+without it an embedded PostgreSQL runs in a temporary directory.`;
+
+const BENCHES = ['http', 'store', 'read', 'rebuild'] as const;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string', default: BENCHES.join(',') },
+      rounds: { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '10' },
+      events: { type: 'string', default: '300000' },
+      reads: { type: 'string', default: '200' },
+      deals: { type: 'string', default: '1000' },
+      connections: { type: 'string', default: '32' },
+      json: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const only = new Set(values.only.split(',').map((s) => s.trim()));
+  for (const name of only) if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: unknown benchmark ${name}\n\n${USAGE}`);
+  const number = (name: keyof typeof values): number => {
+    const value = Number(values[name]);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number\n\n${USAGE}`);
+    return value;
+  };
+  return {
+    only,
+    rounds: Math.round(number('rounds')),
+    seconds: number('seconds'),
+    events: Math.round(number('events')),
+    reads: Math.round(number('reads')),
+    deals: Math.round(number('deals')),
+    connections: Math.round(number('connections')),
+    json: values.json,
+  };
+}
+
+/** Lines of the .ts files under `dir`, tests included. */
+function lineCount(dir: string): number {
+  let lines = 0;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) lines += lineCount(path);
+    else if (path.endsWith('.ts')) lines += readFileSync(path, 'utf8').split('\n').length - 1;
+  }
+  return lines;
+}
+
+function format(value: number): string {
+  if (!Number.isFinite(value)) return '-';
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(2);
+}
+
+function printTable(rows: Row[]): void {
+  const header = ['bench', 'figure', 'value', 'target', 'result'];
+  const cells = rows.map((r) => [r.bench, r.figure, `${format(r.value)} ${r.unit}`.trim(), r.target ?? '', r.met === undefined ? '' : r.met ? 'met' : 'MISSED']);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 2 ? x.padStart(widths[i] as number) : x.padEnd(widths[i] as number))).join('  ').trimEnd();
+  console.log(['', line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n'));
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const started = new Date();
+  const server = await BenchServer.start();
+  const onSignal = (): void => {
+    console.error('interrupted: dropping the bench databases');
+    void server.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  try {
+    if (opts.only.has('http')) {
+      const result = await httpBench(server, opts);
+      rows.push(...result.rows);
+      details.http = result.details;
+    }
+    if (opts.only.has('store')) {
+      const result = await storeBench(server, opts);
+      rows.push(...result.rows);
+      details.store = result.details;
+    }
+    if (opts.only.has('read') || opts.only.has('rebuild')) {
+      const result = await readBench(server, { ...opts, read: opts.only.has('read'), rebuild: opts.only.has('rebuild') });
+      rows.push(...result.rows);
+      details.read = result.details;
+    }
+  } finally {
+    await server.stop();
+  }
+
+  const root = process.cwd();
+  const sizes = { projections: lineCount(join(root, 'libs/newsroom/src/projections')), bench: lineCount(join(root, 'apps/bench')) };
+  rows.push(
+    { bench: 'size', figure: 'lines of libs/newsroom/src/projections/', value: sizes.projections, unit: '' },
+    { bench: 'size', figure: 'lines of apps/bench/', value: sizes.bench, unit: '' },
+  );
+  printTable(rows);
+  const machine = `${availableParallelism()} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, PostgreSQL ${server.isEmbedded ? 'embedded' : 'of DATABASE_URL'}`;
+  console.log(`\n${started.toISOString()}  ${machine}  ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+  if (opts.json) {
+    const { json, only, ...settings } = opts;
+    writeFileSync(
+      json,
+      `${JSON.stringify({ date: started.toISOString(), machine, options: { ...settings, only: [...only] }, rows, sizes, details }, null, 2)}\n`,
+    );
+    log(`figures written to ${json}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
