@@ -2,7 +2,8 @@ import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, problemType, sendProblem } from '@app/platform';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig, checkRequestInput, invalidInput, problemType, sendProblem, toProblemDocument } from '@app/platform';
 import { AppModule } from './app.module';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -13,6 +14,18 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
+    // slow clients cannot hold a connection: the whole request, idle sockets and keep-alive are bounded
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    // the router refuses a malformed URL before any hook runs: answer it as a problem too
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const problem =
+        error.code === 'FST_ERR_BAD_URL'
+          ? invalidInput('path', { field: 'path', message: 'is not valid percent-encoded UTF-8' })
+          : error;
+      sendProblem(reply, request, toProblemDocument(problem, request));
+    },
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
@@ -22,6 +35,17 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
     logger: options.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+  fastify.server.maxConnections = config.HTTP_MAX_CONNECTIONS;
+  // text PostgreSQL cannot store, and bodies too deep or too large to validate cheaply, are a 400 before any route runs
+  fastify.addHook('preValidation', async (request, reply) => {
+    try {
+      checkRequestInput(request);
+    } catch (error) {
+      sendProblem(reply, request, toProblemDocument(error, request));
+      return reply;
+    }
+  });
   // JSON only: a body of any other type is a 415, before any parsing
   fastify.addHook('onRequest', async (request, reply) => {
     const length = Number(request.headers['content-length'] ?? 0);

@@ -41,6 +41,76 @@ export class AppConfig {
   @Min(1)
   @Max(200)
   DATABASE_POOL_SIZE = 10;
+
+  /** Milliseconds to open a database connection before the request answers 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 3000;
+
+  /** Milliseconds a query may go unanswered before it fails (a hung or unreachable server); 0 waits forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_QUERY_TIMEOUT_MS = 10_000;
+
+  /** Milliseconds a client has to send the request headers. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** Milliseconds a client has to send the whole request, body included; must not be below HTTP_HEADERS_TIMEOUT_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Milliseconds an idle keep-alive connection stays open between requests. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+  /** Milliseconds without any traffic on a connection before it is closed (the live feed sends a comment every 15 s). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(20_000)
+  @Max(3_600_000)
+  HTTP_IDLE_TIMEOUT_MS = 60_000;
+
+  /** Open connections at most; more are refused until some close. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS = 1000;
+
+  /** Requests one API key may make per rate-limit window (on each API instance); more answer 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_KEY = 3000;
+
+  /** Requests one client address may make per window without a valid key (and, apart, to /health and /metrics). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_ADDRESS = 300;
+
+  /** Seconds of the rate-limit window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
 }
 
 export class ConfigError extends Error {
@@ -50,7 +120,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
+/**
+ * Reads and validates the configuration; throws a ConfigError naming every bad
+ * variable and the rule it breaks, never the value (it may be a secret).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, string> = {};
@@ -60,10 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`),
-    );
+  const problems = errors.map((e) => `${e.property}=<value not shown>: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (errors.length === 0 && config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS=<value not shown>: HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS');
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

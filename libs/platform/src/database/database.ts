@@ -30,12 +30,23 @@ export class Database {
       embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR });
       url = embedded.url;
     }
-    const dataSource = new DataSource(dataSourceOptions(url, schema.entities, schema.migrations, config.DATABASE_POOL_SIZE));
+    const target = url;
+    const options = (queryTimeoutMs: number, poolSize: number) =>
+      dataSourceOptions(target, schema.entities, schema.migrations, poolSize, {
+        connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+        queryTimeoutMs,
+      });
+    // migrations may rewrite large tables: they run without the query timeout that guards requests
+    const migrator = new DataSource(options(0, 1));
+    const dataSource = new DataSource(options(config.DATABASE_QUERY_TIMEOUT_MS, config.DATABASE_POOL_SIZE));
     try {
-      await dataSource.initialize();
-      const ran = await dataSource.runMigrations({ transaction: 'each' });
+      await migrator.initialize();
+      const ran = await migrator.runMigrations({ transaction: 'each' });
       if (ran.length > 0) Database.logger.log(`ran ${ran.length} migration(s): ${ran.map((m) => m.name).join(', ')}`);
+      await migrator.destroy();
+      await dataSource.initialize();
     } catch (error) {
+      if (migrator.isInitialized) await migrator.destroy();
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.stop();
       throw error;
@@ -47,12 +58,23 @@ export class Database {
 
   /** True when the server answers and the schema is migrated. */
   async isReady(): Promise<boolean> {
-    if (!this.migrated || !this.dataSource.isInitialized) return false;
+    return (await this.check()).database === 'up';
+  }
+
+  /** Whether the server answers within `timeoutMs`, and whether the schema is migrated. */
+  async check(timeoutMs = 3000): Promise<{ database: 'up' | 'down'; migrations: 'done' | 'pending' }> {
+    const migrations = this.migrated ? 'done' : 'pending';
+    if (!this.dataSource.isInitialized) return { database: 'down', migrations };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((done) => (timer = setTimeout(() => done(false), timeoutMs)));
+    const answered = this.dataSource.query('select 1').then(
+      () => true,
+      () => false,
+    );
     try {
-      await this.dataSource.query('select 1');
-      return true;
-    } catch {
-      return false;
+      return { database: (await Promise.race([answered, late])) ? 'up' : 'down', migrations };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable, isDatabaseUnavailable } from '../database/database-errors';
+import { echo } from './input-limits';
 import { FieldError, mapToProblem, PROBLEM_CONTENT_TYPE, ProblemDocument, problemType } from './problem';
 
 const STATUS_TITLES: Record<number, string> = {
@@ -50,6 +52,7 @@ export function toProblemDocument(error: unknown, request?: FastifyRequest): Pro
   const ifMatch = request?.headers['if-match'] !== undefined;
   const mapped = mapToProblem(error, { ifMatch });
   if (mapped) return mapped.toProblem();
+  if (isDatabaseUnavailable(error)) return databaseUnavailable().toProblem();
 
   // NestJS wraps Fastify's own errors (body parsing, limits) in an HttpException with the original as cause
   const cause = error instanceof HttpException ? (error.cause as { code?: unknown } | undefined) : undefined;
@@ -68,7 +71,7 @@ export function toProblemDocument(error: unknown, request?: FastifyRequest): Pro
       type: problemType(STATUS_CODES[statusCode] ?? 'bad-request'),
       title: STATUS_TITLES[statusCode] ?? 'Bad Request',
       status: statusCode,
-      detail: (error as Error).message,
+      detail: echo(String((error as Error).message), 300),
     };
   }
   if (error instanceof HttpException) {
@@ -95,10 +98,12 @@ export function toProblemDocument(error: unknown, request?: FastifyRequest): Pro
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest | undefined, problem: ProblemDocument): void {
   const correlationId = request ? String(request.id) : undefined;
+  // a 503 always tells the client when to come back
+  if (problem.status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
   void reply
     .status(problem.status)
     .header('content-type', PROBLEM_CONTENT_TYPE)
-    .send({ ...problem, ...(request ? { instance: request.url } : {}), ...(correlationId ? { correlationId } : {}) });
+    .send({ ...problem, ...(request ? { instance: echo(request.url, 2000) } : {}), ...(correlationId ? { correlationId } : {}) });
 }
 
 /** The one place where failures become application/problem+json responses. */
@@ -111,7 +116,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblemDocument(error, request);
-    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url} [${request.id}]`, (error as Error).stack);
+    if (problem.status === 503) this.logger.warn(`${request.method} ${echo(request.url)} [${request.id}]: ${(error as Error).message}`);
+    else if (problem.status >= 500) this.logger.error(`${request.method} ${request.url} [${request.id}]`, (error as Error).stack);
     sendProblem(reply, request, problem);
   }
 }
