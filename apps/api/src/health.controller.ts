@@ -2,7 +2,7 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@app/access';
-import { Database, PROBLEM_CONTENT_TYPE, problemType } from '@app/platform';
+import { AppConfig, Database, DATABASE_RETRY_AFTER_SECONDS, PROBLEM_CONTENT_TYPE, problemType } from '@app/platform';
 import { EventStore } from '@app/event-store';
 
 @ApiTags('operations')
@@ -13,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly database: Database,
     private readonly store: EventStore,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('health')
@@ -20,9 +21,21 @@ export class HealthController {
   @ApiOkResponse({ description: 'The service is up, the database answers and its schema is migrated.' })
   @ApiServiceUnavailableResponse({ description: 'The database is unreachable.' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    if (await this.database.isReady()) return { status: 'ok', database: 'up', migrations: 'done' };
-    void reply.status(503).header('content-type', PROBLEM_CONTENT_TYPE);
-    return { type: problemType('database-unavailable'), title: 'Service Unavailable', status: 503, detail: 'the database does not answer' };
+    const { database, migrations } = await this.database.check(this.config.DATABASE_CONNECT_TIMEOUT_MS);
+    if (database === 'up' && migrations === 'done') return { status: 'ok', database, migrations };
+    void reply
+      .status(503)
+      .header('content-type', PROBLEM_CONTENT_TYPE)
+      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    return {
+      type: problemType('database-unavailable'),
+      title: 'Service Unavailable',
+      status: 503,
+      detail: database === 'down' ? 'the database does not answer' : 'the database schema is not migrated yet',
+      // each dependency and its state, so an operator sees which one is down
+      database,
+      migrations,
+    };
   }
 
   @Get('metrics')
