@@ -25,6 +25,17 @@ declare module 'autocannon' {
     statusCodeStats: Record<string, { count: number }>;
   }
 
-  function autocannon(options: { url: string; connections: number; duration: number; requests: Request[] }): Promise<Result>;
+  interface Options {
+    url: string;
+    connections: number;
+    duration: number;
+    requests: Request[];
+  }
+
+  /** Outside the main thread the promise gives raw results, to be passed to aggregateResult. */
+  function autocannon(options: Options): Promise<unknown>;
+  namespace autocannon {
+    function aggregateResult(results: unknown[], options: Options): Result;
+  }
   export = autocannon;
 }

@@ -27,7 +27,7 @@ export interface LoadResult {
  */
 async function run(options: LoadOptions): Promise<LoadResult> {
   let next = 0;
-  const result = await autocannon({
+  const settings: Parameters<typeof autocannon>[0] = {
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
@@ -39,7 +39,8 @@ async function run(options: LoadOptions): Promise<LoadResult> {
         setupRequest: (request) => ({ ...request, path: options.paths[next++ % options.paths.length] }),
       },
     ],
-  });
+  };
+  const result = autocannon.aggregateResult([await autocannon(settings)], settings);
   return {
     ok: result['2xx'],
     perSecond: result['2xx'] / result.duration,

@@ -73,7 +73,7 @@ function lineCount(dir: string): number {
 
 function format(value: number): string {
   if (!Number.isFinite(value)) return '-';
-  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  if (Number.isInteger(value) || Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(2);
 }
 

@@ -83,7 +83,10 @@ export async function readBench(server: BenchServer, options: ReadOptions): Prom
     );
     if (wide) {
       for (const [axis, times] of [['recorded', recorded], ['valid', valid]] as const) {
-        rows.push({ bench: 'read', figure: `timeline axis=${axis}, 1,000 claims, p99`, value: p99(times), unit: `ms (p50 ${p50(times).toFixed(1)})`, target: `< ${TARGETS.timelineP99} ms`, met: p99(times) < TARGETS.timelineP99 });
+        rows.push(
+          { bench: 'read', figure: `timeline axis=${axis}, 1,000 claims, p50`, value: p50(times), unit: 'ms' },
+          { bench: 'read', figure: `timeline axis=${axis}, 1,000 claims, p99`, value: p99(times), unit: 'ms', target: `< ${TARGETS.timelineP99} ms`, met: p99(times) < TARGETS.timelineP99 },
+        );
       }
     }
     const summary = (times: number[]) => ({ n: times.length, p50: p50(times), p99: p99(times), max: Math.max(...times) });
