@@ -18,6 +18,8 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
     requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
     connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
     keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    // Node checks the header and request deadlines on this interval: a second keeps them close to what is set
+    http: { headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
     // the router refuses a malformed URL before any hook runs: answer it as a problem too
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const problem =
@@ -35,7 +37,6 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
     logger: options.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
   fastify.server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   // text PostgreSQL cannot store, and bodies too deep or too large to validate cheaply, are a 400 before any route runs
   fastify.addHook('preValidation', async (request, reply) => {
