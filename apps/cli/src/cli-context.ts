@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@app/platform';
+import { ConfigError, hasEmbeddedCluster, loadConfig, runningEmbeddedServer } from '@app/platform';
 import { AppModule } from '../../api/src/app.module';
 
 /** What a command writes to and reads from: the process, or buffers in tests. */
@@ -21,7 +21,9 @@ export class UsageError extends Error {
 /**
  * Boots the application as the API does, without HTTP: the same configuration,
  * the same database rules (DATABASE_URL, or the embedded server in DATA_DIR)
- * and migrations. Runs `work`, then closes it all (the embedded server stops).
+ * and migrations. On the embedded default it uses the server an API already
+ * runs in DATA_DIR, and refuses a DATA_DIR that holds no database rather than
+ * creating an empty one. Runs `work`, then closes it all (a server it started stops).
  */
 export async function withAppContext<T>(io: CliIo, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   let config;
@@ -33,6 +35,18 @@ export async function withAppContext<T>(io: CliIo, work: (app: INestApplicationC
   }
   // the demo data belongs to `npm start` on an empty database, which prints its keys; the CLI never loads it
   config.DEMO_DATA = false;
+  // imports and rebuilds run long queries: no query timeout unless one is asked for
+  if (!io.env.DATABASE_QUERY_TIMEOUT_MS) config.DATABASE_QUERY_TIMEOUT_MS = 0;
+  if (!config.DATABASE_URL) {
+    const running = runningEmbeddedServer(config.DATA_DIR);
+    if (running) {
+      config.DATABASE_URL = running.url;
+    } else if (!hasEmbeddedCluster(config.DATA_DIR)) {
+      throw new UsageError(
+        `no database in DATA_DIR ${config.DATA_DIR}: start the API there once (npm start), or set DATA_DIR or DATABASE_URL to the API's`,
+      );
+    }
+  }
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
   try {
