@@ -1,6 +1,6 @@
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { EventStore } from '@app/event-store';
-import { DEAL_EVENT_SCHEMA_VERSIONS } from '@app/newsroom';
+import { DEAL_EVENT_SCHEMA_VERSIONS, DealProjectionRebuilder } from '@app/newsroom';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const source = (outlet: string, publishedAt: string, via: string[] = []) => ({
@@ -248,6 +248,8 @@ describe('deal state and history on two time axes', () => {
       data: { claimId, verdict: verdicts[i % 3] as string, rationale: `Check ${i}.`, claimRevision: 1, givenBy: 'checker-long-deal' },
     }));
     await t.app.get(EventStore).append(`deal-${deal}`, 'any', events, { metadata: { actorId: 'checker-long-deal' } });
+    // events appended past the commands reach the read models by a rebuild
+    await t.app.get(DealProjectionRebuilder).rebuild();
 
     const timeline = await t.request('GET', `/deals/${deal}/timeline?axis=recorded`, { key: t.keys.reader });
     expect(timeline.status).toBe(200);
@@ -303,6 +305,7 @@ describe('deal state and history on two time axes', () => {
       await t.app.get(EventStore).append(`deal-${deal}`, 'any', events, { metadata: { actorId: 'checker-side-by-side' } });
       deals.push(deal);
     }
+    await t.app.get(DealProjectionRebuilder).rebuild();
     const path = (deal: string) => `/deals/${deal}/timeline?axis=recorded`;
     const alone = new Map<string, string>();
     for (const deal of deals) alone.set(deal, (await t.request('GET', path(deal), { key: t.keys.reader })).text);

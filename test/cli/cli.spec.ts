@@ -103,7 +103,7 @@ describe('the CLI', () => {
 
     it('rebuilds the deal read models from the log into the same rows, with a progress bar', async () => {
       const dump = () =>
-        query<{ deal_id: string; version: number; head: unknown }>('select deal_id, version, head from deal_states order by deal_id');
+        query<{ deal_id: string; version: number; state: unknown }>('select deal_id, version, state from deals order by deal_id');
       const claims = () => query<{ claim_id: string; record: unknown }>('select claim_id, record::json as record from deal_claims order by claim_id');
       const before = { deals: await dump(), claims: await claims() };
       expect(before.deals).toHaveLength(5);

@@ -6,6 +6,7 @@ import {
   StoredEvent,
   SubscriptionRunner,
   WrongExpectedVersionError,
+  RESERVE_COLUMNS,
 } from '@app/event-store';
 import { createTestDatabase, openDataSource, TestDatabase } from '../support/test-database';
 
@@ -83,22 +84,38 @@ describe('EventStore on PostgreSQL', () => {
       expect((b.data.n as number) - (a.data.n as number)).toBe(100);
     });
 
-    it('runs the transaction hook in the append transaction and rolls back together', async () => {
+    it('runs inline writes in the append statement, rolls back with it, and skips them for a replay', async () => {
       await dataSource.query('create table if not exists hook_probe (stream_id text, version int)');
-      await store.append('deal-hook', 'no_stream', [claim(1)], {
-        inTransaction: async (manager, events) => {
-          await manager.query('insert into hook_probe values ($1, $2)', [events[0].streamId, events[0].version]);
-        },
+      const probe = (version: number) => (first: number) => ({
+        ctes: `probe as (insert into hook_probe select 'deal-hook', $${first}::int from fresh)`,
+        parameters: [version],
       });
+      await store.append('deal-hook', 'no_stream', [claim(1)], { alsoWrite: probe(1), idempotencyKey: 'hook-1' });
+      await store.append('deal-hook', 'any', [claim(1)], { alsoWrite: probe(99), idempotencyKey: 'hook-1' });
       await expect(
         store.append('deal-hook', 1, [claim(2)], {
-          inTransaction: async () => {
-            throw new Error('projection failed');
-          },
+          alsoWrite: () => ({ ctes: `probe as (insert into hook_probe select 'deal-hook', 1 / 0 from fresh)`, parameters: [] }),
         }),
-      ).rejects.toThrow('projection failed');
+      ).rejects.toThrow('division by zero');
       expect(await count('deal-hook')).toBe(1);
       expect(await dataSource.query('select * from hook_probe')).toEqual([{ stream_id: 'deal-hook', version: 1 }]);
+    });
+
+    it('stores events at the positions and instant reserved for them, and refuses an instant before the stream\'s last', async () => {
+      const [reserved] = await dataSource.query(`select ${RESERVE_COLUMNS}`);
+      const first = await store.append('deal-reserved', 'no_stream', [claim(1)], {
+        reserved: { positions: [Number(reserved.reserved_position)], recordedAt: reserved.reserved_at },
+      });
+      expect(first.positions).toEqual([Number(reserved.reserved_position)]);
+      expect(first.recordedAt.toISOString()).toBe(reserved.reserved_at);
+      const [later] = await dataSource.query(`select ${RESERVE_COLUMNS}`);
+      const earlier = new Date(first.recordedAt.getTime() - 1000).toISOString();
+      await expect(
+        store.append('deal-reserved', 1, [claim(2)], {
+          reserved: { positions: [Number(later.reserved_position)], recordedAt: earlier },
+        }),
+      ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      expect(await count('deal-reserved')).toBe(1);
     });
   });
 
@@ -201,6 +218,7 @@ describe('EventStore on PostgreSQL', () => {
 
   describe('global order and subscriptions', () => {
     it('delivers every event exactly once, in increasing order, while writers hold transactions open', async () => {
+      await dataSource.query('create table if not exists hook_probe (stream_id text, version int)');
       const seen: StoredEvent[] = [];
       const runner = new SubscriptionRunner(store, dataSource, 'race-reader', async (events) => {
         seen.push(...events.filter((e) => e.streamId.startsWith('race-')));
@@ -211,7 +229,9 @@ describe('EventStore on PostgreSQL', () => {
           const slow = w % 2 === 0 && i % 3 === 0;
           await store.append(`race-${w}`, 'any', [claim(i), claim(i + 1000)], {
             // some writers keep their transaction open after taking positions
-            inTransaction: slow ? async () => { await sleep(30 + ((w * 7 + i) % 40)); } : undefined,
+            alsoWrite: slow
+              ? (first) => ({ ctes: `slow as (insert into hook_probe select 'slow', 0 from fresh, pg_sleep($${first}))`, parameters: [(30 + ((w * 7 + i) % 40)) / 1000] })
+              : undefined,
           });
         }
       });

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DealProjectionRebuilder } from '@app/newsroom';
+import { dumpReadModels } from '../support/read-models';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const source = (outlet: string, day: number) => ({ outlet, publishedAt: `2021-04-${String(day).padStart(2, '0')}` });
@@ -49,16 +50,11 @@ describe('rebuilding the deal read models', () => {
     await t.close();
   });
 
-  const dump = async () => ({
-    states: await dataSource.query('select deal_id, version, title, kind, status, party_keys, head, opened_position, last_position from deal_states order by deal_id'),
-    items: await dataSource.query('select deal_id, field, item_key, sort_key, item from deal_state_items order by deal_id, field, item_key'),
-    claims: await dataSource.query('select claim_id, deal_id, position, kind, verdict, relevant, outlet_keys, record::json as record from deal_claims order by claim_id'),
-    timeline: await dataSource.query('select deal_id, version, position, entry::json as entry from deal_timeline order by deal_id, version'),
-  });
+  const dump = () => dumpReadModels(dataSource);
 
   it('replays the log into exactly the rows the inline projection wrote', async () => {
     const before = await dump();
-    expect(before.states).toHaveLength(4);
+    expect(before.deals).toHaveLength(4);
     const result = await t.app.get(DealProjectionRebuilder).rebuild();
     expect(result.deals).toBe(4);
     expect(await dump()).toEqual(before);
@@ -82,7 +78,7 @@ describe('rebuilding the deal read models', () => {
     expect(read.map((r) => r.status)).toEqual(Array(4).fill(200));
 
     const lag = await dataSource.query(
-      `select s.stream_id from es_streams s left join deal_states d on 'deal-' || d.deal_id = s.stream_id
+      `select s.stream_id from es_streams s left join deals d on 'deal-' || d.deal_id = s.stream_id
         where s.stream_id like 'deal-%' and s.version is distinct from d.version`,
     );
     expect(lag).toEqual([]);

@@ -18,7 +18,7 @@ declare global {
  * TEST_DATABASE_URL), migrates a template database once, and leaves its address
  * in the environment for the spec files, which each clone their own database.
  */
-export default async function globalSetup(globalConfig: { rootDir: string }): Promise<void> {
+export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     const dataDir = await mkdtemp(join(tmpdir(), 'newsroom-test-'));
@@ -50,8 +50,6 @@ export default async function globalSetup(globalConfig: { rootDir: string }): Pr
   await dataSource.runMigrations({ transaction: 'each' });
   await dataSource.destroy();
   process.env.TEST_ADMIN_URL = adminUrl;
-  // a rebuild's fold threads run the TypeScript sources, as the specs do
-  process.env.REBUILD_WORKER ??= join(globalConfig.rootDir, 'test/support/rebuild-worker.mjs');
   process.env.TEST_TEMPLATE_DATABASE = TEMPLATE_DATABASE;
 }
 

@@ -1,16 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import {
   AddSourceCommand,
   AddSourceRequest,
-  DealStateProjection,
   CorrectClaimCommand,
   CorrectClaimRequest,
-  DealReadModel,
+  GetClaimQuery,
   GiveVerdictCommand,
   GiveVerdictRequest,
+  ListClaimsParams,
   ListClaimsQuery,
   RetractClaimCommand,
   RetractClaimRequest,
@@ -29,20 +29,19 @@ const CLAIM_WRITTEN = { schema: { example: { claimId: '…', dealId: '…', vers
 export class ClaimsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly locator: DealStateProjection,
-    private readonly reads: DealReadModel,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get()
   @ApiOkResponse({ description: '{ items, nextCursor }, oldest first: e.g. the fact-check queue with verdict=unreviewed.' })
-  async list(@Query() query: ListClaimsQuery) {
-    return this.reads.claims(query);
+  async list(@Query() query: ListClaimsParams) {
+    return this.queries.execute(new ListClaimsQuery(query));
   }
 
   @Get(':claimId')
   @ApiOkResponse({ description: 'The claim, its sources, its verdict and every event about it.' })
   async get(@Param('claimId', uuid) claimId: string) {
-    return this.reads.claim(claimId);
+    return this.queries.execute(new GetClaimQuery(claimId));
   }
 
   @Post(':claimId/sources')
@@ -50,8 +49,7 @@ export class ClaimsController {
   @Roles('editor')
   @ApiCreatedResponse({ description: 'The source corroborates the claim.', ...CLAIM_WRITTEN })
   async addSource(@Param('claimId', uuid) claimId: string, @Body() body: AddSourceRequest, @Context() context: CommandContext) {
-    const dealId = await this.locator.dealOf(claimId);
-    return this.commands.execute(new AddSourceCommand(dealId, claimId, body, context));
+    return this.commands.execute(new AddSourceCommand(null, claimId, body, context));
   }
 
   @Post(':claimId/verdicts')
@@ -60,8 +58,7 @@ export class ClaimsController {
   @ApiCreatedResponse({ description: 'The verdict is recorded against the claim’s current revision.', ...CLAIM_WRITTEN })
   @ApiConflictResponse({ description: 'four-eyes (you recorded the claim) or claim-retracted.' })
   async giveVerdict(@Param('claimId', uuid) claimId: string, @Body() body: GiveVerdictRequest, @Context() context: CommandContext) {
-    const dealId = await this.locator.dealOf(claimId);
-    return this.commands.execute(new GiveVerdictCommand(dealId, claimId, body, context));
+    return this.commands.execute(new GiveVerdictCommand(null, claimId, body, context));
   }
 
   @Post(':claimId/retraction')
@@ -69,8 +66,7 @@ export class ClaimsController {
   @Roles('editor', 'fact_checker')
   @ApiCreatedResponse({ description: 'The claim is retracted: it no longer counts.', ...CLAIM_WRITTEN })
   async retract(@Param('claimId', uuid) claimId: string, @Body() body: RetractClaimRequest, @Context() context: CommandContext) {
-    const dealId = await this.locator.dealOf(claimId);
-    return this.commands.execute(new RetractClaimCommand(dealId, claimId, body, context));
+    return this.commands.execute(new RetractClaimCommand(null, claimId, body, context));
   }
 
   @Post(':claimId/corrections')
@@ -79,7 +75,6 @@ export class ClaimsController {
   @ApiCreatedResponse({ description: 'The claim is amended; its verdict goes back to unreviewed.', ...CLAIM_WRITTEN })
   @ApiConflictResponse({ description: 'claim-retracted.' })
   async correct(@Param('claimId', uuid) claimId: string, @Body() body: CorrectClaimRequest, @Context() context: CommandContext) {
-    const dealId = await this.locator.dealOf(claimId);
-    return this.commands.execute(new CorrectClaimCommand(dealId, claimId, body, context));
+    return this.commands.execute(new CorrectClaimCommand(null, claimId, body, context));
   }
 }

@@ -1,22 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import {
-  DealReadModel,
-  DealStateQuery,
+  DealStateParams,
+  GetDealStateQuery,
+  GetDealTimelineQuery,
+  ListClaimsQuery,
   ListDealsQuery,
-  PageQuery,
+  ListDealsParams,
+  PageParams,
   OpenDealCommand,
   OpenDealRequest,
   RecordClaimCommand,
   RecordClaimRequest,
-  TimelineQuery,
+  TimelineParams,
 } from '@app/newsroom';
 import type { CommandContext } from '@app/newsroom';
-import { jsonChunksBody } from './json-chunks';
 import { Context } from './request-context';
 
 export const uuid = new ParseUUIDPipe();
@@ -28,33 +29,31 @@ export const uuid = new ParseUUIDPipe();
 export class DealsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly reads: DealReadModel,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get()
   @ApiOkResponse({ description: '{ items: deal states, nextCursor }, oldest deal first; stable while claims are added.' })
-  async list(@Query() query: ListDealsQuery) {
-    return this.reads.deals(query);
+  async list(@Query() query: ListDealsParams) {
+    return this.queries.execute(new ListDealsQuery(query));
   }
 
   @Get(':dealId')
   @ApiOkResponse({ description: 'The deal state (DESIGN 2.5), now or at validAt as known at knownAt.' })
-  async state(@Param('dealId', uuid) dealId: string, @Query() query: DealStateQuery) {
-    return this.reads.state(dealId, query);
+  async state(@Param('dealId', uuid) dealId: string, @Query() query: DealStateParams) {
+    return this.queries.execute(new GetDealStateQuery(dealId, query));
   }
 
   @Get(':dealId/timeline')
   @ApiOkResponse({ description: '{ entries }: by valid time (the claims in order) or by recorded time (every event).' })
-  async timeline(@Param('dealId', uuid) dealId: string, @Query() query: TimelineQuery, @Res({ passthrough: true }) reply: FastifyReply) {
-    if (query.axis === 'valid') return { entries: await this.reads.timeline(dealId, 'valid') };
-    // already JSON: sent as the read model writes it
-    return jsonChunksBody(reply, await this.reads.recordedTimelineJson(dealId));
+  async timeline(@Param('dealId', uuid) dealId: string, @Query() query: TimelineParams) {
+    return { entries: await this.queries.execute(new GetDealTimelineQuery(dealId, query.axis)) };
   }
 
   @Get(':dealId/claims')
   @ApiOkResponse({ description: '{ items, nextCursor }: the deal’s claims with their verdict and sources, in recording order.' })
-  async claims(@Param('dealId', uuid) dealId: string, @Query() page: PageQuery) {
-    return this.reads.dealClaims(dealId, page);
+  async claims(@Param('dealId', uuid) dealId: string, @Query() page: PageParams) {
+    return this.queries.execute(new ListClaimsQuery({ dealId, limit: page.limit, cursor: page.cursor }, true));
   }
 
   @Post()

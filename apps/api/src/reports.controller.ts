@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swag
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ValidAtQuery } from '@app/newsroom';
+import { ValidAtParams } from '@app/newsroom';
 import { DEAL_CSV_COLUMNS, dealCsvRow, ReportsService } from '@app/reporting';
 import { uuid } from './deals.controller';
 
@@ -49,7 +49,7 @@ export class ReportsController {
 
   @Get('reports/statuses')
   @ApiOkResponse({ description: '{ validAt, statuses: { status: number of deals } }' })
-  async statuses(@Query() query: ValidAtQuery) {
+  async statuses(@Query() query: ValidAtParams) {
     return { validAt: query.validAt ?? null, statuses: await this.reports.statuses(query.validAt) };
   }
 

@@ -8,7 +8,6 @@ import {
   BrokenLink,
   Checkpoint,
   ExpectedVersion,
-  InlineProjection,
   JsonObject,
   NewEvent,
   ReadAllResult,
@@ -43,12 +42,6 @@ interface AppendRow {
   duplicate: boolean;
 }
 
-export interface Snapshot<State = unknown> {
-  schemaVersion: number;
-  version: number;
-  state: State;
-}
-
 const EVENT_COLUMNS = `position, tx_id::text as tx_id, stream_id, version, type, schema_version, data, metadata, recorded_at, hash`;
 
 /**
@@ -58,23 +51,10 @@ const EVENT_COLUMNS = `position, tx_id::text as tx_id, stream_id, version, type,
  */
 export class EventStore {
   readonly upcasters = new UpcasterRegistry();
-  private readonly inline: InlineProjection[] = [];
   private readonly signals = new EventEmitter();
 
   constructor(private readonly dataSource: DataSource) {
     this.signals.setMaxListeners(0);
-  }
-
-  /** Registers a projection that runs inside every append's transaction. */
-  useInlineProjection(projection: InlineProjection): void {
-    if (this.inline.some((p) => p.name === projection.name)) {
-      throw new Error(`inline projection ${projection.name} is already registered`);
-    }
-    this.inline.push(projection);
-  }
-
-  get inlineProjections(): readonly InlineProjection[] {
-    return this.inline;
   }
 
   /** Called after each append of this process commits; returns an unsubscribe function. */
@@ -104,32 +84,32 @@ export class EventStore {
     const requestHash = key
       ? (options.requestHash ?? sha256(JSON.stringify(payload.map(({ type, data }) => ({ type, data })))))
       : null;
-    const parameters = [
+    const parameters: unknown[] = [
       streamId,
       expected === 'any' ? null : expected === 'no_stream' ? 0 : expected,
       JSON.stringify(payload),
       key,
       requestHash,
     ];
-    const sql = 'select es_append($1, $2, $3::jsonb, $4, $5) as result';
-
+    const reserved = options.reserved;
+    if (reserved && reserved.positions.length !== events.length) {
+      throw new TypeError('an append needs one reserved position per event');
+    }
+    parameters.push(reserved?.positions ?? null, reserved?.recordedAt ?? null);
+    const append = 'select es_append($1, $2, $3::jsonb, $4, $5, $6::bigint[], $7::timestamptz) as result';
+    let sql = append;
+    if (options.alsoWrite) {
+      const { ctes, parameters: more } = options.alsoWrite(parameters.length + 1);
+      sql = `with appended as (${append}),
+        fresh as (select 1 from appended where not (result->>'duplicate')::boolean),
+        ${ctes}
+        select result from appended`;
+      parameters.push(...more);
+    }
     let row: AppendRow;
     try {
-      if (this.inline.length === 0 && !options.inTransaction) {
-        const rows: { result: AppendRow }[] = await this.dataSource.query(sql, parameters);
-        row = rows[0].result;
-      } else {
-        row = await this.dataSource.transaction(async (manager) => {
-          const rows: { result: AppendRow }[] = await manager.query(sql, parameters);
-          const result = rows[0].result;
-          if (!result.duplicate) {
-            const stored = payload.map((event, i) => toStored(event, result, i));
-            for (const projection of this.inline) await projection.apply(manager, stored);
-            if (options.inTransaction) await options.inTransaction(manager, stored);
-          }
-          return result;
-        });
-      }
+      const rows: { result: AppendRow }[] = await this.dataSource.query(sql, parameters);
+      row = rows[0].result;
     } catch (error) {
       throw translate(error, streamId, expected, key);
     }
@@ -238,36 +218,6 @@ export class EventStore {
     };
   }
 
-  async loadSnapshots<State>(streamId: string, names: string[], manager?: EntityManager): Promise<Map<string, Snapshot<State>>> {
-    const rows: { name: string; schema_version: number; version: string; state: State }[] = await (
-      manager ?? this.dataSource
-    ).query('select name, schema_version, version, state from es_snapshots where stream_id = $1 and name = any($2)', [
-      streamId,
-      names,
-    ]);
-    return new Map(rows.map((r) => [r.name, { schemaVersion: r.schema_version, version: Number(r.version), state: r.state }]));
-  }
-
-  /** Writes snapshots; meant for an append's `inTransaction` hook so they never run ahead of the log. */
-  async saveSnapshots(
-    manager: EntityManager,
-    streamId: string,
-    snapshots: { name: string; schemaVersion: number; version: number; state: unknown }[],
-  ): Promise<void> {
-    if (snapshots.length === 0) return;
-    await manager.query(
-      `insert into es_snapshots (stream_id, name, schema_version, version, state)
-       select $1, s.name, s.schema_version, s.version, s.state
-         from jsonb_to_recordset($2::jsonb) as s(name text, schema_version integer, version bigint, state jsonb)
-       on conflict (stream_id, name) do update
-         set schema_version = excluded.schema_version, version = excluded.version, state = excluded.state`,
-      [
-        streamId,
-        JSON.stringify(snapshots.map((s) => ({ name: s.name, schema_version: s.schemaVersion, version: s.version, state: s.state }))),
-      ],
-    );
-  }
-
   private fromRow(row: EventRow): StoredEvent {
     const { schemaVersion, data } = this.upcasters.upcast(row.type, row.schema_version, row.data);
     return {
@@ -293,25 +243,6 @@ function toResult(row: AppendRow): AppendResult {
     positions: row.positions.map(Number),
     recordedAt: new Date(row.recordedAt),
     duplicate: row.duplicate,
-  };
-}
-
-function toStored(
-  event: { type: string; schemaVersion: number; data: JsonObject; metadata: JsonObject },
-  result: AppendRow,
-  index: number,
-): StoredEvent {
-  return {
-    position: Number(result.positions[index]),
-    txId: result.txId,
-    streamId: result.streamId,
-    version: Number(result.fromVersion) + index,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    recordedAt: new Date(result.recordedAt),
-    hash: result.hashes[index],
   };
 }
 

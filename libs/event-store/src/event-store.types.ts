@@ -1,5 +1,3 @@
-import type { EntityManager } from 'typeorm';
-
 export type JsonObject = { [key: string]: unknown };
 
 /** `'any'`: append whatever the version; `'no_stream'`: the stream must not exist; n: it must be at n. */
@@ -36,9 +34,32 @@ export interface AppendOptions {
   idempotencyKey?: string;
   /** Fingerprint of the request behind the key: the same key with another fingerprint is refused. */
   requestHash?: string;
-  /** Runs inside the append transaction, after the events are written (inline projections, snapshots). */
-  inTransaction?: (manager: EntityManager, events: StoredEvent[]) => Promise<void>;
+  /** The positions (one per event) and recording instant reserved with {@link RESERVE_COLUMNS} before deciding. */
+  reserved?: Reservation;
+  /** Writes made by the append's own statement (inline projections), skipped when the append is a replay. */
+  alsoWrite?: InlineWrite;
 }
+
+/**
+ * A write run in the append's statement: data-modifying CTEs (comma-separated)
+ * whose parameters are numbered from `firstParameter`. They must select from
+ * the CTE `fresh`, which has one row unless the append replays an idempotency key.
+ */
+export type InlineWrite = (firstParameter: number) => { ctes: string; parameters: unknown[] };
+
+export interface Reservation {
+  positions: number[];
+  /** An ISO instant with milliseconds. */
+  recordedAt: string;
+}
+
+/**
+ * Select-list columns reserving one position and the recording instant for an
+ * append that follows (`reserved_position`, `reserved_at`), so a writer can
+ * project its event before the append and send both in one statement.
+ */
+export const RESERVE_COLUMNS = `nextval('es_events_position_seq') as reserved_position,
+  to_char(date_trunc('milliseconds', clock_timestamp()) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as reserved_at`;
 
 export interface AppendResult {
   streamId: string;
@@ -85,10 +106,4 @@ export interface VerifyResult {
   checked: number;
   streams: number;
   broken: BrokenLink[];
-}
-
-/** Runs inside the append transaction for every append (inline projections). */
-export interface InlineProjection {
-  readonly name: string;
-  apply(manager: EntityManager, events: StoredEvent[]): Promise<void>;
 }

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import {
-  DealReadModel,
-  STATUS_SET_BY_KIND,
-  validAtCutoff,
-  type ClaimView,
+  claimRecordOf,
+  DEAL_STATUSES,
+  GetClaimQuery,
+  ListDealsQuery,
+  statusAtValidTime,
+  type ClaimFacts,
   type DealStateView,
   type DealStatus,
 } from '@app/newsroom';
@@ -23,8 +26,6 @@ export interface OutletReport {
   shareConfirmed: number | null;
 }
 
-const STATUS_KINDS = Object.entries(STATUS_SET_BY_KIND).filter(([, status]) => status !== null);
-
 const RATINGS = {
   confirmed: { ratingValue: 5, alternateName: 'Confirmed' },
   disputed: { ratingValue: 3, alternateName: 'Disputed' },
@@ -37,27 +38,23 @@ const RATINGS = {
 export class ReportsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly reads: DealReadModel,
+    private readonly queries: QueryBus,
   ) {}
 
   /** Per first-reporting outlet: its claims and how they fared. */
   async outlets(): Promise<OutletReport[]> {
+    // outlet keys and spellings are the ones the claims projection wrote (the domain's outletKey)
     const rows: Record<string, string>[] = await this.dataSource.query(`
-      select mode() within group (order by src.outlet) as outlet,
-             count(distinct c.claim_id) as claims,
-             count(distinct c.claim_id) filter (where c.verdict = 'unreviewed') as unreviewed,
-             count(distinct c.claim_id) filter (where c.verdict = 'confirmed') as confirmed,
-             count(distinct c.claim_id) filter (where c.verdict = 'disputed') as disputed,
-             count(distinct c.claim_id) filter (where c.verdict = 'false') as "false",
-             count(distinct c.claim_id) filter (where c.verdict = 'unverifiable') as unverifiable,
-             count(distinct c.claim_id) filter (where c.verdict = 'retracted') as retracted
-        from deal_claims c
-        cross join lateral (
-          select distinct s->>'outlet' as outlet,
-                 regexp_replace(lower(normalize(s->>'outlet', NFKC)), '\\s+', '', 'g') as key
-            from json_array_elements(c.record::json->'sources') s
-        ) src
-       group by src.key
+      select mode() within group (order by o.name) as outlet,
+             count(*) as claims,
+             count(*) filter (where c.verdict = 'unreviewed') as unreviewed,
+             count(*) filter (where c.verdict = 'confirmed') as confirmed,
+             count(*) filter (where c.verdict = 'disputed') as disputed,
+             count(*) filter (where c.verdict = 'false') as "false",
+             count(*) filter (where c.verdict = 'unverifiable') as unverifiable,
+             count(*) filter (where c.verdict = 'retracted') as retracted
+        from deal_claims c cross join lateral unnest(c.outlet_keys, c.outlet_names) as o(key, name)
+       group by o.key
        order by claims desc, outlet`);
     return rows.map((r) => {
       const n = (field: string) => Number(r[field]);
@@ -80,7 +77,7 @@ export class ReportsService {
   async *deals(pageSize = 500): AsyncGenerator<DealStateView> {
     let cursor: string | undefined;
     do {
-      const page = await this.reads.deals({ limit: pageSize, cursor });
+      const page = await this.queries.execute(new ListDealsQuery({ limit: pageSize, cursor }));
       yield* page.items;
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -91,35 +88,29 @@ export class ReportsService {
    * them now (every status is listed, zeros included).
    */
   async statuses(validAt?: string): Promise<Record<DealStatus, number>> {
-    const until = validAt === undefined ? null : validAtCutoff(validAt, 'validAt');
-    const rows: { kind: string; deals: string }[] = await this.dataSource.query(
-      `select kind, count(*) as deals from (
-         select distinct on (deal_id) deal_id, kind
-           from deal_claims
-          where relevant and kind = any($1) and ($2::text is null or start <= $2)
-          order by deal_id, order_key desc
-       ) last group by kind`,
-      [STATUS_KINDS.map(([kind]) => kind), until],
-    );
-    const [{ total }]: { total: string }[] = await this.dataSource.query('select count(*) as total from deal_states');
-    const counts = Object.fromEntries(
-      ['unknown', 'rumored', 'in_talks', 'offer_made', 'agreed', 'announced', 'completed', 'talks_ended', 'abandoned'].map((s) => [s, 0]),
-    ) as Record<DealStatus, number>;
-    let known = 0;
-    for (const row of rows) {
-      const status = STATUS_SET_BY_KIND[row.kind as keyof typeof STATUS_SET_BY_KIND];
-      if (status) {
-        counts[status] += Number(row.deals);
-        known += Number(row.deals);
-      }
+    const counts = Object.fromEntries(DEAL_STATUSES.map((status) => [status, 0])) as Record<DealStatus, number>;
+    if (validAt === undefined) {
+      const rows: { status: DealStatus; deals: string }[] = await this.dataSource.query('select status, count(*) as deals from deals group by status');
+      for (const row of rows) counts[row.status] = Number(row.deals);
+      return counts;
     }
-    counts.unknown = Number(total) - known;
-    return counts;
+    // each deal's status at that time, from the claims that can set it
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const page: { deal_id: string; records: ClaimFacts[] }[] = await this.dataSource.query(
+        `select d.deal_id, coalesce((select json_agg(c.record) from deal_claims c where c.deal_id = d.deal_id and c.relevant), '[]') as records
+           from deals d where d.deal_id > $1 order by d.deal_id limit 500`,
+        [after],
+      );
+      for (const deal of page) counts[statusAtValidTime(deal.records.map(claimRecordOf), validAt)]++;
+      if (page.length < 500) return counts;
+      after = (page[page.length - 1] as { deal_id: string }).deal_id;
+    }
   }
 
   /** schema.org ClaimReview (JSON-LD) of the claim's latest verdict. */
   async claimReview(claimId: string): Promise<Record<string, unknown>> {
-    const claim: ClaimView = await this.reads.claim(claimId);
+    const claim = await this.queries.execute(new GetClaimQuery(claimId));
     const verdict = claim.latestVerdict;
     if (!verdict) {
       throw new ProblemError(404, 'no-verdict', 'Not Found', `claim ${claimId} has no verdict yet`);

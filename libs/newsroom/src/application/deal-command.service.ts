@@ -1,31 +1,33 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import {
   AppendResult,
   EventStore,
   IdempotencyKeyReusedError,
   JsonObject,
+  RESERVE_COLUMNS,
   StoredEvent,
   WrongExpectedVersionError,
 } from '@app/event-store';
 import {
-  claimIdOf,
+  ClaimNotFoundError,
+  claimDecisionStateOf,
   claimsTouchedBy,
-  ClaimDecisionState,
   DEAL_EVENT_SCHEMA_VERSIONS,
   DealCommand,
   DealDecisionState,
   DealEvent,
-  DealHeader,
-  DECISION_STATE_SCHEMA_VERSION,
   decide,
-  evolveAll,
   findClaim,
-  initialDecisionState,
+  type ClaimDecisionState,
+  type RecordedDealEvent,
 } from '../domain';
+import { dealRowWrites, DealProjector, projectedDealOf, WORKING_SET_COLUMNS, type ProjectedDeal, type WorkingSetRow } from '../projections/deal.projection';
 import { ConcurrentModificationError, DealVersionMismatchError } from './application.errors';
-import { CommandContext, dealStreamId } from './command-context';
+import { CommandContext, dealIdOfStream, dealStreamId } from './command-context';
 
 export interface CommandOutcome {
+  dealId: string;
   /** The deal's version after the command. */
   version: number;
   /** The events the command wrote (for a replayed idempotent request: the ones the first request wrote). */
@@ -33,42 +35,56 @@ export interface CommandOutcome {
   duplicate: boolean;
 }
 
-interface LoadedState {
+/** What one round trip gives a command: the deal as projected, a reserved place in the log, the idempotency key's record. */
+interface Loaded {
+  dealId: string | null;
+  deal: ProjectedDeal | null;
   state: DealDecisionState;
   version: number;
-  /** The snapshots were missing or stale: write all of them with this append. */
-  rebuilt: boolean;
+  position: number;
+  recordedAt: string;
+  idempotency: { requestHash: string; result: AppendResult | null } | null;
 }
 
-const DEAL_SNAPSHOT = 'deal';
-const claimSnapshot = (claimId: string) => `claim:${claimId}`;
+interface LoadRow extends WorkingSetRow {
+  deal_id: string | null;
+  reserved_position: string;
+  reserved_at: string;
+  idempotency: { requestHash: string; result: AppendResult | null } | null;
+}
+
 const MAX_ATTEMPTS = 40;
 
 /**
- * Runs a deal command: loads the decision state it needs, decides, appends with
- * the expected version. The decision state is kept as snapshots written in the
- * append transaction: the deal header, and one per claim. A command reads only
- * the header and the claims it touches, so its cost does not grow with the
- * deal's history; a missing or outdated snapshot falls back to folding the stream.
+ * Runs a deal command in two round trips: one reads the deal's projection
+ * (its document and the claims its state can depend on, which also give the
+ * decision state) and reserves the event's place in the log; the other
+ * appends the event with the projection's rows in one statement. A lost race
+ * is a version conflict on the append, retried from the read.
  */
 @Injectable()
 export class DealCommandService {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+  ) {}
 
   /**
+   * `dealId` null: the deal holding the command's claim (404 when there is none).
    * `retryable`: the command never depends on the rest of the deal (recording a
    * claim), so a lost race is always retried. Other commands are retried only
    * when what they touch (the deal header and their claims) did not change in
    * the race; otherwise they answer 409. With If-Match nothing is retried.
    */
-  async execute(dealId: string, command: DealCommand, context: CommandContext, retryable: boolean): Promise<CommandOutcome> {
-    const streamId = dealStreamId(dealId);
-    const replayed = await this.replay(context);
-    if (replayed) return replayed;
+  async execute(target: string | null, command: DealCommand, context: CommandContext, retryable: boolean): Promise<CommandOutcome> {
     const touched = claimsTouchedBy(command);
     let before: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(streamId, touched);
+      const loaded = await this.load(target, touched, context.idempotency?.key);
+      const replayed = await this.replay(loaded, context);
+      if (replayed) return replayed;
+      if (loaded.dealId === null) throw new ClaimNotFoundError(touched[0] ?? '');
+      const dealId = loaded.dealId;
       if (context.expectedVersion !== undefined && context.expectedVersion !== loaded.version) {
         throw new DealVersionMismatchError(dealId, context.expectedVersion, loaded.version);
       }
@@ -76,7 +92,7 @@ export class DealCommandService {
       if (before !== undefined && !retryable && seen !== before) throw new ConcurrentModificationError(dealId);
       const events = decide(command, loaded.state, { actorId: context.actor.keyId });
       try {
-        return await this.append(streamId, loaded, events, context);
+        return await this.append(dealId, loaded, events, context);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         if (context.expectedVersion !== undefined) {
@@ -90,58 +106,66 @@ export class DealCommandService {
     }
   }
 
+  private async load(target: string | null, claimIds: string[], idempotencyKey: string | undefined): Promise<Loaded> {
+    const [row]: LoadRow[] = await this.dataSource.query(
+      `with t as (select coalesce($1::uuid, (select deal_id from deal_claims where claim_id = ($2::uuid[])[1])) as deal_id)
+       select t.deal_id, ${WORKING_SET_COLUMNS}, ${RESERVE_COLUMNS},
+         (select json_build_object('requestHash', request_hash, 'result', result) from es_idempotency where key = $3) as idempotency
+         from t`,
+      [target, claimIds, idempotencyKey ?? null],
+    );
+    const dealId = row.deal_id;
+    const deal = projectedDealOf(row);
+    const claims: Record<string, ClaimDecisionState> = {};
+    for (const record of deal?.records ?? []) {
+      if (claimIds.includes(record.claimId)) claims[record.claimId] = claimDecisionStateOf(record);
+    }
+    const header = deal && dealId !== null ? { dealId, title: deal.state.title, kind: deal.state.kind, parties: deal.state.parties } : null;
+    return {
+      dealId,
+      deal,
+      state: { deal: header, claims },
+      version: deal?.state.version ?? 0,
+      position: Number(row.reserved_position),
+      recordedAt: row.reserved_at,
+      idempotency: row.idempotency,
+    };
+  }
+
   /**
    * A command whose idempotency key already wrote answers with what it wrote,
    * before `decide` could refuse the repeat (the deal or claim now exists).
    */
-  private async replay(context: CommandContext): Promise<CommandOutcome | undefined> {
-    if (!context.idempotency) return undefined;
-    const { key, requestHash } = context.idempotency;
-    const found = (await this.store.idempotencyRecords([key])).get(key);
-    if (!found) return undefined;
-    if (found.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key);
+  private async replay(loaded: Loaded, context: CommandContext): Promise<CommandOutcome | undefined> {
+    const found = loaded.idempotency;
+    if (!context.idempotency || !found) return undefined;
+    if (found.requestHash !== context.idempotency.requestHash) throw new IdempotencyKeyReusedError(context.idempotency.key);
     if (!found.result) return undefined; // its first append is still in flight: the store will wait for it
     return this.firstOutcome(found.result);
   }
 
+
   private async firstOutcome(result: AppendResult): Promise<CommandOutcome> {
     // the key's first use may have been on another stream (a retried POST /deals draws a new deal id)
     const first = await this.store.readStream(result.streamId, { fromVersion: result.fromVersion, toVersion: result.toVersion });
-    return { version: result.toVersion, events: first.map(toDealEvent), duplicate: true };
+    return { dealId: dealIdOfStream(result.streamId), version: result.toVersion, events: first.map(toDealEvent), duplicate: true };
   }
 
-  private async load(streamId: string, claimIds: string[]): Promise<LoadedState> {
-    const names = [DEAL_SNAPSHOT, ...claimIds.map(claimSnapshot)];
-    const snapshots = await this.store.loadSnapshots<DealHeader | ClaimDecisionState>(streamId, names);
-    const header = snapshots.get(DEAL_SNAPSHOT);
-    const stale = [...snapshots.values()].some((s) => s.schemaVersion !== DECISION_STATE_SCHEMA_VERSION);
-    if (header && !stale) {
-      const claims: Record<string, ClaimDecisionState> = {};
-      for (const id of claimIds) {
-        const snapshot = snapshots.get(claimSnapshot(id));
-        if (snapshot) claims[id] = snapshot.state as ClaimDecisionState;
-      }
-      return { state: { deal: header.state as DealHeader, claims }, version: header.version, rebuilt: false };
-    }
-    const events = await this.store.readStream(streamId);
-    if (events.length === 0) return { state: initialDecisionState(), version: 0, rebuilt: false };
-    return {
-      state: evolveAll(initialDecisionState(), events.map(toDealEvent)),
-      version: events[events.length - 1].version,
-      rebuilt: true,
-    };
-  }
-
-  private async append(streamId: string, loaded: LoadedState, events: DealEvent[], context: CommandContext): Promise<CommandOutcome> {
-    const next = evolveAll(loaded.state, events);
+  private async append(dealId: string, loaded: Loaded, events: DealEvent[], context: CommandContext): Promise<CommandOutcome> {
+    if (events.length !== 1) throw new Error(`a deal command decides one event, not ${events.length}`);
+    const [event] = events as [DealEvent];
+    const projector = new DealProjector(loaded.deal);
+    const recorded = {
+      ...event,
+      position: loaded.position,
+      version: loaded.version + 1,
+      recordedAt: loaded.recordedAt,
+    } as RecordedDealEvent;
+    projector.apply(recorded);
     const result = await this.store.append(
-      streamId,
+      dealStreamId(dealId),
       loaded.version === 0 ? 'no_stream' : loaded.version,
-      events.map((event) => ({
-        type: event.type,
-        schemaVersion: DEAL_EVENT_SCHEMA_VERSIONS[event.type],
-        data: event.data as unknown as JsonObject,
-      })),
+      [{ type: event.type, schemaVersion: DEAL_EVENT_SCHEMA_VERSIONS[event.type], data: event.data as unknown as JsonObject }],
       {
         metadata: {
           actorId: context.actor.keyId,
@@ -150,24 +174,11 @@ export class DealCommandService {
         },
         idempotencyKey: context.idempotency?.key,
         requestHash: context.idempotency?.requestHash,
-        inTransaction: async (manager, stored) => {
-          const version = stored[stored.length - 1].version;
-          const touched = loaded.rebuilt
-            ? Object.keys(next.claims)
-            : [...new Set(events.map(claimIdOf).filter((id): id is string => id !== null))];
-          await this.store.saveSnapshots(manager, streamId, [
-            { name: DEAL_SNAPSHOT, schemaVersion: DECISION_STATE_SCHEMA_VERSION, version, state: next.deal },
-            ...touched.map((id) => ({
-              name: claimSnapshot(id),
-              schemaVersion: DECISION_STATE_SCHEMA_VERSION,
-              version,
-              state: next.claims[id],
-            })),
-          ]);
-        },
+        reserved: { positions: [loaded.position], recordedAt: loaded.recordedAt },
+        alsoWrite: dealRowWrites(projector.rows()),
       },
     );
-    if (!result.duplicate) return { version: result.toVersion, events, duplicate: false };
+    if (!result.duplicate) return { dealId, version: result.toVersion, events, duplicate: false };
     return this.firstOutcome(result);
   }
 }

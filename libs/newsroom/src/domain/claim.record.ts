@@ -114,7 +114,7 @@ function verdictStateOf(retraction: RetractionRecord | null, verdict: VerdictRec
 type Draft = { -readonly [K in keyof ClaimRecord]: ClaimRecord[K] };
 
 /** What a claim says and who recorded it: its recording's data, or a stored record (null fields possibly missing). */
-type ClaimFields = Pick<ClaimRecordBase, 'statement' | 'occurredAt' | 'amount' | 'party' | 'agreementLevel' | 'regulatoryOutcome' | 'contradicts' | 'sources' | 'recordedBy'>;
+type ClaimFields = Pick<ClaimFacts, 'statement' | 'occurredAt' | 'amount' | 'party' | 'agreementLevel' | 'regulatoryOutcome' | 'contradicts' | 'sources' | 'recordedBy'>;
 
 /** Where and when a claim was recorded. */
 interface RecordedAt {
@@ -137,7 +137,7 @@ const FIRST_REVISION: ReviewState = { revision: 1, latestVerdict: null, retracti
  * (earliest publication, scaled amount, party key) and those `seal` computes
  * left for it.
  */
-function draftFrom(identity: ClaimIdentity | ClaimRecorded['data'], fields: ClaimFields, at: RecordedAt, review: ReviewState): Draft {
+function draftFrom(identity: Pick<ClaimFacts, 'claimId' | 'dealId' | 'kind'>, fields: ClaimFields, at: RecordedAt, review: ReviewState): Draft {
   const amount = fields.amount ?? null;
   const party = fields.party ?? null;
   return {
@@ -179,12 +179,13 @@ export type NullableClaimField = { [K in keyof ClaimRecord]-?: null extends Clai
 /** The record's fields computed from the others (by `seal`, or from the sources, party and amount). */
 export type DerivedClaimField = 'verdict' | 'counts' | 'start' | 'earliestPublishedAt' | 'orderKey' | 'comparableAmount' | 'partyKey';
 
-/** What a record is derived from: its fields less the derived ones, null fields possibly missing (they read as null). */
-export type ClaimRecordBase = Omit<ClaimRecord, DerivedClaimField | NullableClaimField> &
+/**
+ * What a claim's events established: its record less the derived fields,
+ * null fields possibly missing (they read as null). Plain JSON, so read
+ * models keep it as is and {@link claimRecordOf} derives the rest again.
+ */
+export type ClaimFacts = Omit<ClaimRecord, DerivedClaimField | NullableClaimField> &
   Partial<Pick<ClaimRecord, Exclude<NullableClaimField, DerivedClaimField>>>;
-
-/** Which claim a record is and what kind: what a read model's row holds in columns of its own. */
-export type ClaimIdentity = Pick<ClaimRecord, 'claimId' | 'dealId' | 'position' | 'kind'>;
 
 function draftOf(record: ClaimRecord): Draft {
   return {
@@ -288,17 +289,35 @@ export function newClaimRecord(data: ClaimRecorded['data'], event: { recordedAt:
   return seal(newDraft(data, event));
 }
 
-/**
- * The record from its identity and its other base fields (missing ones
- * null), its derived fields computed again: a read model stores no more (a
- * whole record is half as long again). In the one field order every record
- * has (one object shape; spreading parsed objects, whose shapes vary with
- * the fields they hold, cost 12 µs a record).
- */
-export function claimRecordOf(identity: ClaimIdentity, base: Omit<ClaimRecordBase, keyof ClaimIdentity>): ClaimRecord {
-  const at = { recordedAt: base.recordedAt, position: identity.position, version: base.version };
-  const review = { revision: base.revision, latestVerdict: base.latestVerdict ?? null, retraction: base.retraction ?? null };
-  return seal(draftFrom(identity, base, at, review));
+/** The record from its facts, its derived fields computed again. */
+export function claimRecordOf(facts: ClaimFacts): ClaimRecord {
+  const at = { recordedAt: facts.recordedAt, position: facts.position, version: facts.version };
+  const review = { revision: facts.revision, latestVerdict: facts.latestVerdict ?? null, retraction: facts.retraction ?? null };
+  return seal(draftFrom(facts, facts, at, review));
+}
+
+/** The facts of a record: what {@link claimRecordOf} needs to make it again. */
+export function claimFactsOf(record: ClaimRecord): ClaimFacts {
+  return {
+    claimId: record.claimId,
+    dealId: record.dealId,
+    kind: record.kind,
+    statement: record.statement,
+    occurredAt: record.occurredAt,
+    amount: record.amount,
+    party: record.party,
+    agreementLevel: record.agreementLevel,
+    regulatoryOutcome: record.regulatoryOutcome,
+    contradicts: record.contradicts,
+    sources: record.sources,
+    recordedBy: record.recordedBy,
+    recordedAt: record.recordedAt,
+    position: record.position,
+    version: record.version,
+    revision: record.revision,
+    latestVerdict: record.latestVerdict,
+    retraction: record.retraction,
+  };
 }
 
 /** The record after one more event about this claim (a new object; the old one is untouched). */

@@ -1,6 +1,6 @@
 import { inValidScope, parseCut, replayDeal, type ClaimRecord, type DealCut } from './claim.record';
-import { deriveDealState } from './deal.derivation';
-import type { RecordedDealEvent } from './deal.events';
+import { byOrderKey, deriveDealState, isStatusClaim, statusOf } from './deal.derivation';
+import type { DealStatus, RecordedDealEvent } from './deal.events';
 import type { ClaimView, DealStateView } from './deal.views';
 import { independentSources } from './source';
 
@@ -79,4 +79,10 @@ export function claimView(claim: ClaimRecord, history: readonly RecordedDealEven
     position: claim.position,
     history,
   };
+}
+
+/** The status a deal's claims give at a valid time, as known now: `foldDeal(events, { validAt }).status`. */
+export function statusAtValidTime(claims: Iterable<ClaimRecord>, validAt: string): DealStatus {
+  const inScope = inValidScope(claims, parseCut({ validAt }));
+  return statusOf(inScope.filter((claim) => claim.counts && isStatusClaim(claim)).sort(byOrderKey)).status;
 }

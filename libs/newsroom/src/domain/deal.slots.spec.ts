@@ -1,5 +1,4 @@
-import { deepEqual, SCALAR_SLOTS, slotKey } from './deal.derivation';
-import { listSlot, STATE_LIST_FIELDS } from './deal.items';
+import { deepEqual } from './deal.derivation';
 
 describe('deepEqual (what a slot diff calls a change)', () => {
   it('compares JSON values by structure', () => {
@@ -26,22 +25,5 @@ describe('deepEqual (what a slot diff calls a change)', () => {
     expect(deepEqual('1', 1)).toBe(false);
     expect(deepEqual(null, null)).toBe(true);
     expect(deepEqual({}, {})).toBe(true);
-  });
-});
-
-describe('listSlot', () => {
-  it('gives the field and item key of each list field, whatever the key holds', () => {
-    for (const field of STATE_LIST_FIELDS) {
-      expect(listSlot(slotKey(field, 'c-1'))).toEqual({ field, key: 'c-1' });
-      expect(listSlot(slotKey(field, 'apple\u0001inc'))).toEqual({ field, key: 'apple\u0001inc' });
-    }
-  });
-
-  it('gives null for the scalars, including a scalar named like the start of a list field', () => {
-    for (const slot of [...Object.values(SCALAR_SLOTS), slotKey('title'), slotKey('kind'), slotKey('parties')]) {
-      expect(listSlot(slot)).toBeNull();
-    }
-    expect(listSlot(slotKey('offer' as never, 'c-1'))).toBeNull();
-    expect(listSlot(slotKey('offersX' as never, 'c-1'))).toBeNull();
   });
 });

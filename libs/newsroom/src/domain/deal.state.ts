@@ -9,20 +9,15 @@ import type {
   RegulatoryOutcome,
   Verdict,
 } from './deal.events';
+import type { ClaimRecord } from './claim.record';
 import type { Money } from './money';
 import { hasOwn } from './value-parsing.util';
 
 /**
- * The state `decide` needs, and nothing more. Plain JSON (no Map, Date or
- * class) because the application layer stores it as a snapshot; bump
- * {@link DECISION_STATE_SCHEMA_VERSION} whenever its shape changes, so old
- * snapshots are dropped and rebuilt from the stream.
- *
- * The application layer may hand `decide` a partial state: the deal header
- * and only the claims the command touches ({@link claimsTouchedBy}). So
- * `decide` only ever looks claims up by id.
+ * The state `decide` needs, and nothing more. The application layer may hand
+ * `decide` a partial state: the deal header and only the claims the command
+ * touches ({@link claimsTouchedBy}). So `decide` only ever looks claims up by id.
  */
-export const DECISION_STATE_SCHEMA_VERSION = 1;
 
 export interface DealHeader {
   readonly dealId: string;
@@ -185,4 +180,30 @@ function apply(draft: Draft, event: DealEvent): void {
       throw new Error(`Unknown deal event: ${JSON.stringify(unexpected)}`);
     }
   }
+}
+
+/**
+ * A claim's decision state from its record: the read side folds the same
+ * events into the record, so a command can decide from what the deal's
+ * projection holds without replaying the stream.
+ */
+export function claimDecisionStateOf(record: ClaimRecord): ClaimDecisionState {
+  return {
+    claimId: record.claimId,
+    kind: record.kind,
+    statement: record.statement,
+    occurredAt: record.occurredAt,
+    recordedBy: record.recordedBy,
+    retracted: record.retraction !== null,
+    revision: record.revision,
+    ...(record.amount !== null && { amount: record.amount }),
+    ...(record.party !== null && { party: record.party }),
+    ...(record.agreementLevel !== null && { agreementLevel: record.agreementLevel }),
+    ...(record.regulatoryOutcome !== null && { regulatoryOutcome: record.regulatoryOutcome }),
+    ...(record.contradicts !== null && { contradicts: record.contradicts }),
+    ...(record.latestVerdict !== null && {
+      verdict: record.latestVerdict.verdict,
+      verdictRevision: record.latestVerdict.claimRevision,
+    }),
+  };
 }

@@ -183,6 +183,15 @@ function membershipOf(claim: ClaimRecord | undefined): Membership {
   };
 }
 
+/**
+ * Whether a claim can set something in the state: it counts, and it is not a
+ * statement without an amount (such a statement matters only as the target of
+ * a denial, and a working set loads denial targets by id).
+ */
+export function canSetState(record: ClaimRecord): boolean {
+  return record.counts && (record.kind !== 'statement' || record.amount !== null);
+}
+
 /** What one event did: its timeline entry, and every slot it may have touched, as they are after it. */
 export interface AppliedEvent {
   readonly entry: TimelineEntry;
@@ -238,6 +247,11 @@ export class IncrementalDealState {
 
   record(claimId: string): ClaimRecord | undefined {
     return this.claims.get(claimId);
+  }
+
+  /** The claims it holds, in the order they joined. */
+  records(): IterableIterator<ClaimRecord> {
+    return this.claims.values();
   }
 
   /** Takes in a claim it did not hold, as it stands (no change is derived). */

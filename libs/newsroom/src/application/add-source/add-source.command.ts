@@ -5,7 +5,8 @@ import type { CommandContext } from '../command-context';
 
 export class AddSourceCommand extends Command<ClaimWriteResult> {
   constructor(
-    readonly dealId: string,
+    /** Null: the deal holding the claim. */
+    readonly dealId: string | null,
     readonly claimId: string,
     readonly input: Omit<AddSource, 'type' | 'claimId'>,
     readonly context: CommandContext,

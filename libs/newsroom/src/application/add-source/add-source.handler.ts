@@ -9,6 +9,6 @@ export class AddSourceHandler implements ICommandHandler<AddSourceCommand> {
 
   async execute({ dealId, claimId, input, context }: AddSourceCommand): Promise<ClaimWriteResult> {
     const outcome = await this.deals.execute(dealId, { type: 'AddSource', claimId, ...input }, context, false);
-    return { claimId, dealId, version: outcome.version };
+    return { claimId, dealId: outcome.dealId, version: outcome.version };
   }
 }

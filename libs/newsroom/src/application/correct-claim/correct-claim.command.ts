@@ -5,7 +5,8 @@ import type { CommandContext } from '../command-context';
 
 export class CorrectClaimCommand extends Command<ClaimWriteResult> {
   constructor(
-    readonly dealId: string,
+    /** Null: the deal holding the claim. */
+    readonly dealId: string | null,
     readonly claimId: string,
     readonly input: Omit<CorrectClaim, 'type' | 'claimId'>,
     readonly context: CommandContext,

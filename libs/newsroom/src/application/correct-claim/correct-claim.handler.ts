@@ -9,6 +9,6 @@ export class CorrectClaimHandler implements ICommandHandler<CorrectClaimCommand>
 
   async execute({ dealId, claimId, input, context }: CorrectClaimCommand): Promise<ClaimWriteResult> {
     const outcome = await this.deals.execute(dealId, { type: 'CorrectClaim', claimId, ...input }, context, false);
-    return { claimId, dealId, version: outcome.version };
+    return { claimId, dealId: outcome.dealId, version: outcome.version };
   }
 }

@@ -9,6 +9,6 @@ export class GiveVerdictHandler implements ICommandHandler<GiveVerdictCommand> {
 
   async execute({ dealId, claimId, input, context }: GiveVerdictCommand): Promise<ClaimWriteResult> {
     const outcome = await this.deals.execute(dealId, { type: 'GiveVerdict', claimId, ...input }, context, false);
-    return { claimId, dealId, version: outcome.version };
+    return { claimId, dealId: outcome.dealId, version: outcome.version };
   }
 }

@@ -11,6 +11,6 @@ export class RecordClaimHandler implements ICommandHandler<RecordClaimCommand> {
   async execute({ dealId, claimId, claim, context }: RecordClaimCommand): Promise<ClaimWriteResult> {
     const outcome = await this.deals.execute(dealId, { type: 'RecordClaim', claimId, ...claim }, context, true);
     const [recorded] = outcome.events;
-    return { claimId: recorded.type === 'ClaimRecorded' ? recorded.data.claimId : claimId, dealId, version: outcome.version };
+    return { claimId: recorded.type === 'ClaimRecorded' ? recorded.data.claimId : claimId, dealId: outcome.dealId, version: outcome.version };
   }
 }

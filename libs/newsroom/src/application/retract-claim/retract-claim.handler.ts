@@ -9,6 +9,6 @@ export class RetractClaimHandler implements ICommandHandler<RetractClaimCommand>
 
   async execute({ dealId, claimId, input, context }: RetractClaimCommand): Promise<ClaimWriteResult> {
     const outcome = await this.deals.execute(dealId, { type: 'RetractClaim', claimId, ...input }, context, false);
-    return { claimId, dealId, version: outcome.version };
+    return { claimId, dealId: outcome.dealId, version: outcome.version };
   }
 }

@@ -5,7 +5,7 @@ import { CLAIM_VERDICT_STATES, DEAL_KINDS, DEAL_STATUSES, type ClaimVerdictState
 import { IsPartialDate } from './validators';
 
 /** `limit` and `cursor` of a list that answers `{ items, nextCursor }`. */
-export class PageQuery {
+export class PageParams {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -21,7 +21,7 @@ export class PageQuery {
   cursor?: string;
 }
 
-export class ListDealsQuery extends PageQuery {
+export class ListDealsParams extends PageParams {
   @ApiPropertyOptional({ enum: DEAL_STATUSES })
   @IsOptional()
   @IsIn(DEAL_STATUSES)
@@ -45,7 +45,7 @@ export class ListDealsQuery extends PageQuery {
   q?: string;
 }
 
-export class ListClaimsQuery extends PageQuery {
+export class ListClaimsParams extends PageParams {
   @ApiPropertyOptional({ enum: CLAIM_VERDICT_STATES, example: 'unreviewed' })
   @IsOptional()
   @IsIn(CLAIM_VERDICT_STATES)
@@ -64,14 +64,14 @@ export class ListClaimsQuery extends PageQuery {
 }
 
 /** `validAt` alone: what `GET /reports/statuses` takes (it counts the current projection, so no `knownAt`). */
-export class ValidAtQuery {
+export class ValidAtParams {
   @ApiPropertyOptional({ example: '2012-05-01', description: 'Valid time: claims that started on or before it.' })
   @IsOptional()
   @IsPartialDate()
   validAt?: string;
 }
 
-export class DealStateQuery extends ValidAtQuery {
+export class DealStateParams extends ValidAtParams {
   @ApiPropertyOptional({
     example: '2026-01-01T00:00:00Z',
     description: 'Recorded time: only what the newsroom had recorded then (a timestamp, or a date meaning its end).',
@@ -82,7 +82,7 @@ export class DealStateQuery extends ValidAtQuery {
   knownAt?: string;
 }
 
-export class TimelineQuery {
+export class TimelineParams {
   @ApiPropertyOptional({ enum: ['valid', 'recorded'], default: 'valid' })
   @IsOptional()
   @IsIn(['valid', 'recorded'])
