@@ -1,0 +1,27 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { EventStore } from '@app/event-store';
+import { claimRecordOf, claimView, ClaimNotFoundError, type ClaimFacts, type ClaimView } from '../../domain';
+import { dealStreamId } from '../command-context';
+import { recordedDealEvent } from '../deal-events';
+import { GetClaimQuery } from './get-claim.query';
+
+@QueryHandler(GetClaimQuery)
+export class GetClaimHandler implements IQueryHandler<GetClaimQuery> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+  ) {}
+
+  async execute({ claimId }: GetClaimQuery): Promise<ClaimView> {
+    const rows: { deal_id: string; versions: number[]; record: ClaimFacts }[] = await this.dataSource.query(
+      'select deal_id, versions, record from deal_claims where claim_id = $1',
+      [claimId],
+    );
+    if (rows.length === 0) throw new ClaimNotFoundError(claimId);
+    const { deal_id: dealId, versions, record } = rows[0];
+    const events = await this.store.readStream(dealStreamId(dealId), { fromVersion: versions[0], toVersion: versions[versions.length - 1] });
+    const history = events.filter((event) => versions.includes(event.version)).map(recordedDealEvent);
+    return claimView(claimRecordOf(record), history);
+  }
+}
