@@ -73,22 +73,35 @@ export async function seedStore(server: BenchServer, label: string, events: numb
     await dataSource.runMigrations({ transaction: 'each' });
     const store = new EventStore(dataSource);
     const wideDeal = randomUUID();
-    const perDeal = SMALL_DEAL.claims + SMALL_DEAL.extra + 1;
-    const dealIds = Array.from({ length: Math.max(0, Math.round((events - BIG_DEAL_EVENTS - WIDE_DEAL_CLAIMS) / perDeal)) }, () => randomUUID());
-    // the big and wide deals sit among the others, as they would in a store in service
-    const plan: [string, () => NewEvent[]][] = dealIds.map((id, i) => [id, () => dealEvents(id, SMALL_DEAL.claims, SMALL_DEAL.extra, i + 3)]);
-    if (dealIds.length > 0) plan.splice(Math.floor(plan.length / 3), 0, [wideDeal, () => dealEvents(wideDeal, WIDE_DEAL_CLAIMS, 150, 2)]);
-    plan.splice(Math.floor(plan.length / 2), 0, [bigDeal, () => dealEvents(bigDeal, 5_500, 6_000, 1, BIG_DEAL_EVENTS)]);
+    const dealIds: string[] = [];
+    // the big and wide deals sit among the others (a third and half way), as they would in a store in service
+    const others = Math.max(0, events - BIG_DEAL_EVENTS - WIDE_DEAL_CLAIMS);
+    const estimatedDeals = others / (SMALL_DEAL.claims + SMALL_DEAL.extra);
+    let planned = 0;
+    let deals = 0;
+    const special: [number, string, () => NewEvent[]][] = [[Math.floor(estimatedDeals / 2), bigDeal, () => dealEvents(bigDeal, 5_500, 6_000, 1, BIG_DEAL_EVENTS)]];
+    if (others > 0) special.push([Math.floor(estimatedDeals / 3) + 1, wideDeal, () => dealEvents(wideDeal, WIDE_DEAL_CLAIMS, 150, 2)]);
+    const nextDeal = (): [string, NewEvent[]] | null => {
+      const due = special.findIndex(([at]) => at <= deals || planned >= others);
+      if (due >= 0) {
+        const [[, id, generate]] = special.splice(due, 1) as [[number, string, () => NewEvent[]]];
+        deals++;
+        return [id, generate()];
+      }
+      if (planned >= others) return null;
+      const id = randomUUID();
+      const history = dealEvents(id, SMALL_DEAL.claims, SMALL_DEAL.extra, deals++ + 3);
+      dealIds.push(id);
+      planned += history.length;
+      return [id, history];
+    };
 
     let written = 0;
-    let next = 0;
     let lastLog = performance.now();
     const writer = async (): Promise<void> => {
-      while (next < plan.length) {
-        const [id, generate] = plan[next++] as [string, () => NewEvent[]];
-        const history = generate();
-        await appendDeal(store, id, history);
-        written += history.length;
+      for (let deal = nextDeal(); deal !== null; deal = nextDeal()) {
+        await appendDeal(store, deal[0], deal[1]);
+        written += deal[1].length;
         if (performance.now() - lastLog > 10_000) {
           lastLog = performance.now();
           log(`  ${label}: ${written.toLocaleString('en-US')} events written`);
@@ -98,7 +111,7 @@ export async function seedStore(server: BenchServer, label: string, events: numb
     await Promise.all(Array.from({ length: WRITERS }, writer));
     await dataSource.query(`alter database "${name}" reset synchronous_commit`);
     await dataSource.query('vacuum (analyze)');
-    log(`  ${label}: ${written.toLocaleString('en-US')} events, ${plan.length} deals in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(`  ${label}: ${written.toLocaleString('en-US')} events, ${deals} deals in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return { url, dealIds, bigDeal, wideDeal, events: written };
   } finally {
     await dataSource.destroy();
