@@ -1,9 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The schema: the event store (events, stream heads, idempotency keys,
- * subscriber checkpoints), API keys, and the deal read models (one document
- * per deal, one row per claim, one row per timeline entry).
+ * The schema: the event store (events, stream heads, the idempotency keys of
+ * every write, subscriber checkpoints), API keys, and the deal read models
+ * (one document per deal, one row per claim, one row per timeline entry).
  *
  * Appends go through `es_append`, which checks the expected version under the
  * stream row's lock, extends the stream's hash chain and inserts the events.
@@ -199,13 +199,6 @@ export class Baseline1733000000000 implements MigrationInterface {
         created_at timestamptz not null default now(),
         revoked_at timestamptz
       )`);
-    await q.query(`
-      create table http_idempotency (
-        key text primary key,
-        request_hash text not null,
-        response jsonb,
-        created_at timestamptz not null default now()
-      )`);
 
     // The deal read models. Documents are json (kept as written): read whole, never searched.
     await q.query(`
@@ -249,7 +242,7 @@ export class Baseline1733000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`drop table deal_timeline, deal_claims, deals, http_idempotency, api_keys`);
+    await q.query(`drop table deal_timeline, deal_claims, deals, api_keys`);
     await q.query(`drop function es_append(text, bigint, jsonb, text, text, bigint[], timestamptz)`);
     await q.query(`drop function es_event_hash(text, text, bigint, text, integer, jsonb, jsonb, timestamptz)`);
     await q.query(`drop table es_checkpoints, es_idempotency, es_events, es_streams`);

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccessModule } from '@app/access';
 import { EventStoreModule } from '@app/event-store';
@@ -10,7 +10,6 @@ import {
   ConfigModule,
   createValidationPipe,
   DatabaseModule,
-  IdempotencyInterceptor,
   ProblemDetailsFilter,
 } from '@app/platform';
 import { entities } from '../../../migrations/data-source';
@@ -40,7 +39,6 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         StartupService,
       ],
     };

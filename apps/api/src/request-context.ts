@@ -1,10 +1,10 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@app/access';
 import type { CommandContext } from '@app/newsroom';
-import { IdempotencyContext, ProblemError } from '@app/platform';
+import { idempotencyOf, ProblemError } from '@app/platform';
 
-type ApiRequest = FastifyRequest & { actor?: Actor; idempotency?: IdempotencyContext };
+type ApiRequest = FastifyRequest & { actor?: Actor };
 
 /** `If-Match: 3` or `If-Match: "3"`: the deal version the client last saw. */
 export function parseIfMatch(header: string | string[] | undefined): number | undefined {
@@ -22,10 +22,12 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
 export const Context = createParamDecorator((_: unknown, execution: ExecutionContext): CommandContext => {
   const request = execution.switchToHttp().getRequest<ApiRequest>();
   if (!request.actor) throw new Error('a command route must not be public');
+  const reply = execution.switchToHttp().getResponse<FastifyReply>();
   return {
     actor: { keyId: request.actor.keyId, roles: request.actor.roles },
     expectedVersion: parseIfMatch(request.headers['if-match']),
-    idempotency: request.idempotency,
+    idempotency: idempotencyOf(request, request.actor.keyId),
     correlationId: String(request.id),
+    onReplay: () => void reply.header('idempotent-replayed', 'true'),
   };
 });

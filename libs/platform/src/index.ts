@@ -10,5 +10,5 @@ export * from './http/problem-details.filter';
 export * from './http/validation.pipe';
 export * from './http/input-limits';
 export * from './http/canonical-json';
-export * from './http/idempotency.interceptor';
+export * from './http/idempotency-key';
 export * from './cli/progress-bar';

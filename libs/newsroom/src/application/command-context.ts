@@ -5,6 +5,8 @@ export interface CommandContext {
   expectedVersion?: number;
   idempotency?: { key: string; requestHash: string };
   correlationId?: string;
+  /** Told when the idempotency key already wrote and the first result is given again. */
+  onReplay?: () => void;
 }
 
 export const dealStreamId = (dealId: string) => `deal-${dealId}`;

@@ -141,11 +141,12 @@ export class DealCommandService {
     if (!context.idempotency || !found) return undefined;
     if (found.requestHash !== context.idempotency.requestHash) throw new IdempotencyKeyReusedError(context.idempotency.key);
     if (!found.result) return undefined; // its first append is still in flight: the store will wait for it
-    return this.firstOutcome(found.result);
+    return this.firstOutcome(found.result, context);
   }
 
 
-  private async firstOutcome(result: AppendResult): Promise<CommandOutcome> {
+  private async firstOutcome(result: AppendResult, context: CommandContext): Promise<CommandOutcome> {
+    context.onReplay?.();
     // the key's first use may have been on another stream (a retried POST /deals draws a new deal id)
     const first = await this.store.readStream(result.streamId, { fromVersion: result.fromVersion, toVersion: result.toVersion });
     return { dealId: dealIdOfStream(result.streamId), version: result.toVersion, events: first.map(toDealEvent), duplicate: true };
@@ -179,7 +180,7 @@ export class DealCommandService {
       },
     );
     if (!result.duplicate) return { dealId, version: result.toVersion, events, duplicate: false };
-    return this.firstOutcome(result);
+    return this.firstOutcome(result, context);
   }
 }
 
