@@ -11,8 +11,9 @@ import { AppConfig } from '@app/platform';
 const DEMO_DATA_LOCK = 0x6e657773_64656d6fn; // 'newsdemo'
 
 /**
- * What runs once the database is ready: the bootstrap admin key, then, on an
- * empty event store and with DEMO_DATA on, the demo data with a key per role.
+ * What runs once the database is ready: the bootstrap admin key (never revived
+ * once revoked), then, on an empty event store and with DEMO_DATA on, the demo
+ * data with a key per role.
  */
 @Injectable()
 export class StartupService implements OnApplicationBootstrap {
@@ -27,8 +28,10 @@ export class StartupService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.BOOTSTRAP_ADMIN_KEY) {
-      await this.keys.ensure(this.config.BOOTSTRAP_ADMIN_KEY, 'bootstrap admin', ['admin']);
-      this.logger.log('BOOTSTRAP_ADMIN_KEY is an admin key');
+      const { revoked } = await this.keys.ensure(this.config.BOOTSTRAP_ADMIN_KEY, 'bootstrap admin', ['admin']);
+      // a revoked key stays revoked: the setting must not undo a revocation at the next restart
+      if (revoked) this.logger.warn('BOOTSTRAP_ADMIN_KEY is a revoked key and stays revoked: set it to a new key to get an admin key');
+      else this.logger.log('BOOTSTRAP_ADMIN_KEY is an admin key');
     }
     if (this.config.DEMO_DATA) await this.loadDemoData();
   }

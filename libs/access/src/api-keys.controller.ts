@@ -1,8 +1,23 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from './access.decorators';
-import { ApiKeyService } from './api-key.service';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ProblemError } from '@app/platform';
+import { CurrentActor, Roles } from './access.decorators';
+import { ApiKeyService, keyRequestHash, type KeyIdempotency } from './api-key.service';
 import { CreateApiKeyRequest } from './create-api-key.request.dto';
+import { takenIdempotencyKey } from './key-idempotency.middleware';
+import { ListApiKeysQuery } from './list-api-keys.query.dto';
+import type { Actor } from './roles';
 
 @ApiTags('access')
 @ApiBearerAuth()
@@ -10,11 +25,47 @@ import { CreateApiKeyRequest } from './create-api-key.request.dto';
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeyService) {}
 
+  @Get()
+  @Roles('admin')
+  @ApiOkResponse({ description: '{ items, nextCursor }: id, name, roles, createdAt, revokedAt of each key, oldest first; never a secret.' })
+  async list(@Query() query: ListApiKeysQuery) {
+    return this.keys.list(query);
+  }
+
   @Post()
   @HttpCode(201)
   @Roles('admin')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Creates one key however often it is sent; a repeat answers 409 with the key’s id, since the secret is shown once.',
+  })
   @ApiCreatedResponse({ description: 'The new key; `key` is shown once and never stored.' })
-  async create(@Body() body: CreateApiKeyRequest) {
-    return this.keys.create(body.name, body.roles);
+  @ApiConflictResponse({ description: 'key-already-shown: this Idempotency-Key already created a key (its id is in the problem).' })
+  @ApiUnprocessableEntityResponse({ description: 'idempotency-key-reused: this Idempotency-Key came with another request.' })
+  async create(@Body() body: CreateApiKeyRequest, @CurrentActor() actor: Actor, @Req() request: FastifyRequest) {
+    return this.keys.create(body.name, body.roles, idempotencyOf(takenIdempotencyKey(request.raw), actor, body));
   }
+
+  @Delete(':keyId')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiNoContentResponse({ description: 'Revoked: the key answers 401 from the next request on, on every instance.' })
+  @ApiNotFoundResponse({ description: 'No key has this id.' })
+  async revoke(@Param('keyId', new ParseUUIDPipe()) keyId: string): Promise<void> {
+    if (!(await this.keys.revoke(keyId))) {
+      throw new ProblemError(404, 'api-key-not-found', 'Not Found', `no API key has the id ${keyId}`);
+    }
+  }
+}
+
+function idempotencyOf(header: string | string[] | undefined, actor: Actor, body: CreateApiKeyRequest): KeyIdempotency | undefined {
+  if (header === undefined) return undefined;
+  const given = Array.isArray(header) ? header[0] : header;
+  if (!/^[\x21-\x7e]{1,200}$/.test(given)) {
+    throw new ProblemError(400, 'invalid-idempotency-key', 'Bad Request', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [
+      { field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' },
+    ]);
+  }
+  return { given, key: `api-keys:${actor.keyId}:${given}`, requestHash: keyRequestHash(body.name, body.roles) };
 }

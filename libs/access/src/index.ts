@@ -1,5 +1,6 @@
 export * from './access.decorators';
 export * from './access.module';
+export * from './api-key.cache';
 export * from './api-key.entity';
 export * from './api-key.guard';
 export * from './api-key.service';
