@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, checkRequestInput, invalidInput, problemType, sendProblem, toProblemDocument } from '@app/platform';
+import { registerHttpProtection } from '@app/access';
 import { AppModule } from './app.module';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -66,6 +67,10 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
     void reply.header('x-request-id', String(request.id));
   });
   app.enableShutdownHooks();
+
+  // --- security headers (helmet) and rate limits: see libs/access/src/http-protection.ts ---
+  await registerHttpProtection(app, config);
+  // --- end of security headers and rate limits ---
 
   const document = SwaggerModule.createDocument(
     app,

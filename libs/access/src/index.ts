@@ -4,5 +4,6 @@ export * from './api-key.cache';
 export * from './api-key.entity';
 export * from './api-key.guard';
 export * from './api-key.service';
+export * from './http-protection';
 export * from './roles';
 export * from './create-api-key.request.dto';
