@@ -56,6 +56,8 @@ export interface ClaimRecord {
   readonly position: number;
   readonly version: number;
   readonly revision: number;
+  /** The keys that corrected it, in order, each once. */
+  readonly correctedBy: readonly string[];
   readonly latestVerdict: VerdictRecord | null;
   readonly retraction: RetractionRecord | null;
   // Derived -----------------------------------------------------------------
@@ -126,11 +128,12 @@ interface RecordedAt {
 /** How far a claim has been revised and reviewed. */
 interface ReviewState {
   readonly revision: number;
+  readonly correctedBy: readonly string[];
   readonly latestVerdict: VerdictRecord | null;
   readonly retraction: RetractionRecord | null;
 }
 
-const FIRST_REVISION: ReviewState = { revision: 1, latestVerdict: null, retraction: null };
+const FIRST_REVISION: ReviewState = { revision: 1, correctedBy: [], latestVerdict: null, retraction: null };
 
 /**
  * A draft from a claim's fields, the fields the others give computed here
@@ -157,6 +160,7 @@ function draftFrom(identity: Pick<ClaimFacts, 'claimId' | 'dealId' | 'kind'>, fi
     position: at.position,
     version: at.version,
     revision: review.revision,
+    correctedBy: review.correctedBy,
     latestVerdict: review.latestVerdict,
     retraction: review.retraction,
     verdict: 'unreviewed',
@@ -205,6 +209,7 @@ function draftOf(record: ClaimRecord): Draft {
     position: record.position,
     version: record.version,
     revision: record.revision,
+    correctedBy: record.correctedBy,
     latestVerdict: record.latestVerdict,
     retraction: record.retraction,
     verdict: record.verdict,
@@ -246,6 +251,7 @@ function applyToDraft(draft: Draft, event: RecordedDealEvent): void {
       if (changes.regulatoryOutcome !== undefined) draft.regulatoryOutcome = changes.regulatoryOutcome;
       if (changes.contradicts !== undefined) draft.contradicts = changes.contradicts;
       draft.revision = event.data.revision;
+      if (!draft.correctedBy.includes(event.data.correctedBy)) draft.correctedBy = [...draft.correctedBy, event.data.correctedBy];
       return;
     }
     case 'VerdictGiven':
@@ -292,7 +298,12 @@ export function newClaimRecord(data: ClaimRecorded['data'], event: { recordedAt:
 /** The record from its facts, its derived fields computed again. */
 export function claimRecordOf(facts: ClaimFacts): ClaimRecord {
   const at = { recordedAt: facts.recordedAt, position: facts.position, version: facts.version };
-  const review = { revision: facts.revision, latestVerdict: facts.latestVerdict ?? null, retraction: facts.retraction ?? null };
+  const review = {
+    revision: facts.revision,
+    correctedBy: facts.correctedBy ?? [],
+    latestVerdict: facts.latestVerdict ?? null,
+    retraction: facts.retraction ?? null,
+  };
   return seal(draftFrom(facts, facts, at, review));
 }
 
@@ -315,6 +326,7 @@ export function claimFactsOf(record: ClaimRecord): ClaimFacts {
     position: record.position,
     version: record.version,
     revision: record.revision,
+    correctedBy: record.correctedBy,
     latestVerdict: record.latestVerdict,
     retraction: record.retraction,
   };

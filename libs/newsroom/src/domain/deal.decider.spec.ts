@@ -188,7 +188,7 @@ describe('decide', () => {
       const partial = {
         deal: { dealId: DEAL_ID, title: 'T', kind: 'acquisition' as const, parties: [] },
         claims: {
-          c0: { claimId: 'c0', kind: 'statement' as const, statement: 's', occurredAt: '2021', recordedBy: EDITOR, retracted: false, revision: 1 },
+          c0: { claimId: 'c0', kind: 'statement' as const, statement: 's', occurredAt: '2021', recordedBy: EDITOR, retracted: false, revision: 1, correctedBy: [] },
         },
       };
       const events = given(partial).when(recordClaim({ kind: 'denial', contradicts: 'c0' })).events();
@@ -254,6 +254,17 @@ describe('decide', () => {
       given([opened, claimRecorded('c1')])
         .when({ type: 'GiveVerdict', claimId: 'c1', verdict: 'confirmed', rationale: 'mine' }, { actorId: EDITOR })
         .thenThrows('four-eyes', 'conflict');
+    });
+
+    it('enforces four eyes on every key that wrote the claim: a corrector cannot judge it either', () => {
+      const corrector = 'checker-who-corrected';
+      const corrected = { ...claimCorrected('c1', { statement: 'New' }), data: { ...claimCorrected('c1', { statement: 'New' }).data, correctedBy: corrector } };
+      given([opened, claimRecorded('c1'), corrected])
+        .when({ type: 'GiveVerdict', claimId: 'c1', verdict: 'confirmed', rationale: 'mine too' }, { actorId: corrector })
+        .thenThrows('four-eyes', 'conflict');
+      given([opened, claimRecorded('c1'), corrected])
+        .when({ type: 'GiveVerdict', claimId: 'c1', verdict: 'confirmed', rationale: 'Checked: confirmed' }, asChecker)
+        .then([verdictGiven('c1', 'confirmed', { claimRevision: 2 })]);
     });
 
     it('refuses a retracted claim', () => {

@@ -356,7 +356,8 @@ function giveVerdict(command: GiveVerdict, _deal: DealHeader, state: DealDecisio
   );
   errors.throwIfAny();
   if (claim.retracted) throw new ClaimRetractedError(claim.claimId, 'give it a verdict');
-  if (claim.recordedBy === actorId) throw new FourEyesError(claim.claimId, actorId);
+  // four eyes: no key judges text it wrote, whether it recorded the claim or corrected it
+  if (claim.recordedBy === actorId || claim.correctedBy.includes(actorId)) throw new FourEyesError(claim.claimId, actorId);
   return [
     {
       type: 'VerdictGiven',

@@ -58,7 +58,7 @@ export class FourEyesError extends DealDomainError {
   readonly code = 'four-eyes';
   readonly kind = 'conflict';
   constructor(readonly claimId: string, readonly actorId: string) {
-    super(`Claim ${claimId} was recorded by ${actorId}: another key must give the verdict`);
+    super(`Claim ${claimId} was written by ${actorId} (recorded or corrected): another key must give the verdict`);
   }
 }
 

@@ -5,7 +5,7 @@ import { decide } from './deal.decider';
 import type { RecordedDealEvent } from './deal.events';
 import type { ConflictView } from './deal.views';
 import { claimViews, foldDeal } from './deal.fold';
-import { evolve, evolveAll, initialDecisionState } from './deal.state';
+import { claimDecisionStateOf, evolve, evolveAll, initialDecisionState } from './deal.state';
 import { recordedTimeline, validTimeline } from './deal.timeline';
 import { DomainError } from './domain.error';
 import { dealHistory } from './testing/deal.arbitraries';
@@ -50,6 +50,17 @@ describe('properties of the deal fold', () => {
         expect(stepwise).toEqual(evolveAll(initialDecisionState(), events));
         expect(stepwise).toEqual(state);
         expect(JSON.parse(JSON.stringify(stepwise))).toEqual(stepwise);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the decision state of each claim is what its read-side record gives (commands decide from the projection)', () => {
+    fc.assert(
+      fc.property(dealHistory(), ({ events, state }) => {
+        const replayed = replayDeal(events, null);
+        expect(Object.keys(state.claims).sort()).toEqual([...replayed.claims.keys()].sort());
+        for (const record of replayed.claims.values()) expect(claimDecisionStateOf(record)).toEqual(state.claims[record.claimId]);
       }),
       RUNS,
     );

@@ -44,6 +44,8 @@ export interface ClaimDecisionState extends ClaimContent {
   readonly retracted: boolean;
   /** 1 when recorded, +1 per correction. */
   readonly revision: number;
+  /** The keys that corrected it: with the recorder, the keys that wrote its content. */
+  readonly correctedBy: readonly string[];
   /** The latest verdict, whichever revision it judged. */
   readonly verdict?: Verdict;
   /** The revision the latest verdict judged. */
@@ -145,6 +147,7 @@ function apply(draft: Draft, event: DealEvent): void {
         recordedBy: event.data.recordedBy,
         retracted: false,
         revision: 1,
+        correctedBy: [],
         ...(amount !== undefined && { amount }),
         ...(party !== undefined && { party }),
         ...(agreementLevel !== undefined && { agreementLevel }),
@@ -160,7 +163,8 @@ function apply(draft: Draft, event: DealEvent): void {
     case 'ClaimCorrected': {
       const claim = hasOwn(draft.claims, event.data.claimId) ? draft.claims[event.data.claimId] : undefined;
       if (!claim) return;
-      draft.claims[claim.claimId] = { ...applyClaimChanges(claim, event.data.changes), revision: event.data.revision };
+      const correctedBy = claim.correctedBy.includes(event.data.correctedBy) ? claim.correctedBy : [...claim.correctedBy, event.data.correctedBy];
+      draft.claims[claim.claimId] = { ...applyClaimChanges(claim, event.data.changes), revision: event.data.revision, correctedBy };
       return;
     }
     case 'VerdictGiven': {
@@ -196,6 +200,7 @@ export function claimDecisionStateOf(record: ClaimRecord): ClaimDecisionState {
     recordedBy: record.recordedBy,
     retracted: record.retraction !== null,
     revision: record.revision,
+    correctedBy: record.correctedBy,
     ...(record.amount !== null && { amount: record.amount }),
     ...(record.party !== null && { party: record.party }),
     ...(record.agreementLevel !== null && { agreementLevel: record.agreementLevel }),
