@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchServer, log, type Row } from './bench.support';
@@ -88,6 +88,7 @@ function printTable(rows: Row[]): void {
 async function main(): Promise<void> {
   const opts = options();
   const started = new Date();
+  const loadBefore = loadavg()[0] ?? 0;
   const server = await BenchServer.start();
   const onSignal = (): void => {
     console.error('interrupted: dropping the bench databases');
@@ -125,7 +126,9 @@ async function main(): Promise<void> {
     { bench: 'size', figure: 'lines of apps/bench/', value: sizes.bench, unit: '' },
   );
   printTable(rows);
-  const machine = `${availableParallelism()} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, PostgreSQL ${server.isEmbedded ? 'embedded' : 'of DATABASE_URL'}`;
+  // the load average before and after says how busy the shared machine was
+  const load = `load ${loadBefore.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)}`;
+  const machine = `${availableParallelism()} x ${cpus()[0]?.model ?? 'cpu'}, ${load}, Node ${process.version}, PostgreSQL ${server.isEmbedded ? 'embedded' : 'of DATABASE_URL'}`;
   console.log(`\n${started.toISOString()}  ${machine}  ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
   if (opts.json) {
     const { json, only, ...settings } = opts;
