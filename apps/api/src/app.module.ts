@@ -15,8 +15,6 @@ import {
 import { entities } from '../../../migrations/data-source';
 import { migrations } from '../../../migrations';
 import { AuditController } from './audit.controller';
-import { ClaimsController } from './claims.controller';
-import { DealsController } from './deals.controller';
 import { HealthController } from './health.controller';
 import { ReportsController } from './reports.controller';
 import { StartupService } from './startup.service';
@@ -35,7 +33,7 @@ export class AppModule {
         NewsroomModule,
         ReportingModule,
       ],
-      controllers: [HealthController, DealsController, ClaimsController, AuditController, ReportsController],
+      controllers: [HealthController, AuditController, ReportsController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -2,9 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import { EventStore } from '@app/event-store';
-import { GetAuditTrailQuery, PageParams } from '@app/newsroom';
+import { GetAuditTrailQuery, PageParams, uuid } from '@app/newsroom';
 import { QueryBus } from '@nestjs/cqrs';
-import { uuid } from './deals.controller';
 
 @ApiTags('audit')
 @ApiBearerAuth()

@@ -4,9 +4,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swag
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ValidAtParams } from '@app/newsroom';
+import { uuid, ValidAtParams } from '@app/newsroom';
 import { DEAL_CSV_COLUMNS, dealCsvRow, ReportsService } from '@app/reporting';
-import { uuid } from './deals.controller';
 
 export class DealExportQuery {
   @ApiPropertyOptional({ enum: ['csv', 'ndjson'], default: 'ndjson' })

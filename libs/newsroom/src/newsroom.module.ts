@@ -4,6 +4,17 @@ import { registerProblemMapper } from '@app/platform';
 import { AddSourceHandler } from './application/add-source/add-source.handler';
 import { CorrectClaimHandler } from './application/correct-claim/correct-claim.handler';
 import { DealCommandService } from './application/deal-command.service';
+import { OpenDealController } from './application/open-deal/open-deal.controller';
+import { RecordClaimController } from './application/record-claim/record-claim.controller';
+import { AddSourceController } from './application/add-source/add-source.controller';
+import { GiveVerdictController } from './application/give-verdict/give-verdict.controller';
+import { RetractClaimController } from './application/retract-claim/retract-claim.controller';
+import { CorrectClaimController } from './application/correct-claim/correct-claim.controller';
+import { ListDealsController } from './application/list-deals/list-deals.controller';
+import { GetDealStateController } from './application/get-deal-state/get-deal-state.controller';
+import { GetDealTimelineController } from './application/get-deal-timeline/get-deal-timeline.controller';
+import { ListClaimsController } from './application/list-claims/list-claims.controller';
+import { GetClaimController } from './application/get-claim/get-claim.controller';
 import { GetAuditTrailHandler } from './application/get-audit-trail/get-audit-trail.handler';
 import { GetClaimHandler } from './application/get-claim/get-claim.handler';
 import { GetDealStateHandler } from './application/get-deal-state/get-deal-state.handler';
@@ -28,6 +39,21 @@ const COMMAND_HANDLERS = [
   CorrectClaimHandler,
 ];
 
+/** One controller per route, beside its command or query: what the route does is in its folder. */
+const CONTROLLERS = [
+  OpenDealController,
+  RecordClaimController,
+  AddSourceController,
+  GiveVerdictController,
+  RetractClaimController,
+  CorrectClaimController,
+  ListDealsController,
+  GetDealStateController,
+  GetDealTimelineController,
+  ListClaimsController,
+  GetClaimController,
+];
+
 const QUERY_HANDLERS = [
   GetDealStateHandler,
   ListDealsHandler,
@@ -38,6 +64,7 @@ const QUERY_HANDLERS = [
 ];
 
 @Module({
+  controllers: CONTROLLERS,
   providers: [DealCommandService, DealProjectionRebuilder, NdjsonImporter, ...COMMAND_HANDLERS, ...QUERY_HANDLERS],
   exports: [DealCommandService, DealProjectionRebuilder, NdjsonImporter],
 })

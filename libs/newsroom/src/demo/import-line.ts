@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import {
-  AddSourceRequest,
-  CorrectClaimRequest,
-  GiveVerdictRequest,
-  RecordClaimRequest,
-  RetractClaimRequest,
-} from '../http/claim.request.dto';
-import { OpenDealRequest } from '../http/deal.request.dto';
+import { AddSourceRequest } from '../application/add-source/add-source.request.dto';
+import { CorrectClaimRequest } from '../application/correct-claim/correct-claim.request.dto';
+import { GiveVerdictRequest } from '../application/give-verdict/give-verdict.request.dto';
+import { OpenDealRequest } from '../application/open-deal/open-deal.request.dto';
+import { RecordClaimRequest } from '../application/record-claim/record-claim.request.dto';
+import { RetractClaimRequest } from '../application/retract-claim/retract-claim.request.dto';
 import { nameBasedUuid } from './name-based-uuid';
 
 /**

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Length, ValidateNested } from 'class-validator';
-import { DEAL_KINDS, PARTY_ROLES, type DealKind, type PartyRole } from '../domain/deal.events';
+import { DEAL_KINDS, PARTY_ROLES, type DealKind, type PartyRole } from '../../domain/deal.events';
 
 export class PartyRequest {
   @ApiProperty({ example: 'Twitter' })

@@ -1,10 +1,13 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, ParseUUIDPipe } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '@app/access';
-import type { CommandContext } from '@app/newsroom';
 import { idempotencyOf, ProblemError } from '@app/platform';
+import type { CommandContext } from '../application/command-context';
 
 type ApiRequest = FastifyRequest & { actor?: Actor };
+
+/** Path ids are UUIDs: anything else is a 400 naming the parameter. */
+export const uuid = new ParseUUIDPipe();
 
 /** `If-Match: 3` or `If-Match: "3"`: the deal version the client last saw. */
 export function parseIfMatch(header: string | string[] | undefined): number | undefined {
@@ -31,3 +34,8 @@ export const Context = createParamDecorator((_: unknown, execution: ExecutionCon
     onReplay: () => void reply.header('idempotent-replayed', 'true'),
   };
 });
+
+/** Swagger: the headers every write takes. */
+export const IDEMPOTENCY_KEY_HEADER = { name: 'Idempotency-Key', required: false, description: 'The same key and body replay the first response.' };
+export const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'The deal version you saw: 412 if it moved on.' };
+export const CLAIM_WRITTEN = { schema: { example: { claimId: '…', dealId: '…', version: 5 } } };
