@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { canonicalJson, ProblemError } from '@app/platform';
+import { ProblemError } from '@app/platform';
 import { API_KEYS_CHANNEL, API_KEYS_LISTENER_NAME, ApiKeyCache } from './api-key.cache';
 import { Actor, Role } from './roles';
 
@@ -31,7 +31,7 @@ export interface ApiKeyPage {
 export interface KeyIdempotency {
   /** The client's own key, as sent, for messages. */
   given: string;
-  /** The stored key: `api-keys:<acting key id>:<given>`. */
+  /** The stored key, scoped to the acting key (see `idempotencyOf`). */
   key: string;
   requestHash: string;
 }
@@ -50,11 +50,6 @@ export function hashApiKey(key: string): string {
 export function bearerToken(header: string | string[] | undefined): string | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   return /^Bearer\s+(\S+)\s*$/i.exec(value ?? '')?.[1];
-}
-
-/** The fingerprint a repeated `POST /api-keys` must match. */
-export function keyRequestHash(name: string, roles: Role[]): string {
-  return createHash('sha256').update(canonicalJson({ name, roles })).digest('hex');
 }
 
 /** API keys: random secrets stored as SHA-256 hashes, each with one or more roles. */

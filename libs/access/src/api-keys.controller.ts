@@ -11,11 +11,10 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ProblemError } from '@app/platform';
+import { idempotencyOf, ProblemError } from '@app/platform';
 import { CurrentActor, Roles } from './access.decorators';
-import { ApiKeyService, keyRequestHash, type KeyIdempotency } from './api-key.service';
+import { ApiKeyService } from './api-key.service';
 import { CreateApiKeyRequest } from './create-api-key.request.dto';
-import { takenIdempotencyKey } from './key-idempotency.middleware';
 import { ListApiKeysQuery } from './list-api-keys.query.dto';
 import type { Actor } from './roles';
 
@@ -44,7 +43,8 @@ export class ApiKeysController {
   @ApiConflictResponse({ description: 'key-already-shown: this Idempotency-Key already created a key (its id is in the problem).' })
   @ApiUnprocessableEntityResponse({ description: 'idempotency-key-reused: this Idempotency-Key came with another request.' })
   async create(@Body() body: CreateApiKeyRequest, @CurrentActor() actor: Actor, @Req() request: FastifyRequest) {
-    return this.keys.create(body.name, body.roles, idempotencyOf(takenIdempotencyKey(request.raw), actor, body));
+    const idempotency = idempotencyOf(request, actor.keyId);
+    return this.keys.create(body.name, body.roles, idempotency && { ...idempotency, given: String(request.headers['idempotency-key']) });
   }
 
   @Delete(':keyId')
@@ -57,15 +57,4 @@ export class ApiKeysController {
       throw new ProblemError(404, 'api-key-not-found', 'Not Found', `no API key has the id ${keyId}`);
     }
   }
-}
-
-function idempotencyOf(header: string | string[] | undefined, actor: Actor, body: CreateApiKeyRequest): KeyIdempotency | undefined {
-  if (header === undefined) return undefined;
-  const given = Array.isArray(header) ? header[0] : header;
-  if (!/^[\x21-\x7e]{1,200}$/.test(given)) {
-    throw new ProblemError(400, 'invalid-idempotency-key', 'Bad Request', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [
-      { field: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' },
-    ]);
-  }
-  return { given, key: `api-keys:${actor.keyId}:${given}`, requestHash: keyRequestHash(body.name, body.roles) };
 }
