@@ -202,11 +202,14 @@ describe('EventStore on PostgreSQL', () => {
       const [target] = await dataSource.query(
         `select position from es_events where stream_id = 'deal-chain' and version = 2`,
       );
-      await dataSource.query(
-        `update es_events set data = jsonb_set(data, '{statement}', '"claim 2 (edited)"') where position = $1`,
-        [target.position],
-      );
-      await dataSource.query(`delete from es_events where stream_id = 'deal-chain-2' and version = 2`);
+      // the log is append-only: tampering takes the setting only migrations set
+      await dataSource.transaction(async (m) => {
+        await m.query(`set local newsroom.log_rewrite = 'on'`);
+        await m.query(`update es_events set data = jsonb_set(data, '{statement}', '"claim 2 (edited)"') where position = $1`, [
+          target.position,
+        ]);
+        await m.query(`delete from es_events where stream_id = 'deal-chain-2' and version = 2`);
+      });
       const result = await store.verify();
       expect(result.ok).toBe(false);
       expect(result.broken).toEqual([

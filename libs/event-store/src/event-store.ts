@@ -144,6 +144,17 @@ export class EventStore {
     return rows.map((r) => this.fromRow(r));
   }
 
+  /** Several streams' events, each stream's in version order. */
+  async readStreams(streamIds: string[], manager?: EntityManager): Promise<Map<string, StoredEvent[]>> {
+    const rows: EventRow[] = await (manager ?? this.dataSource).query(
+      `select ${EVENT_COLUMNS} from es_events where stream_id = any($1::text[]) order by stream_id, version`,
+      [streamIds],
+    );
+    const streams = new Map<string, StoredEvent[]>(streamIds.map((id) => [id, []]));
+    for (const row of rows) streams.get(row.stream_id)?.push(this.fromRow(row));
+    return streams;
+  }
+
   /** The stream's current version, 0 when it does not exist. */
   async streamVersion(streamId: string, manager?: EntityManager): Promise<number> {
     const rows: { version: string }[] = await (manager ?? this.dataSource).query(
@@ -178,7 +189,7 @@ export class EventStore {
       await this.dataSource.query(`
       with chain as (
         select stream_id, version, position, hash,
-               es_event_hash(lag(hash, 1, '') over w, stream_id, version, type, schema_version,
+               es_event_hash(lag(hash, 1, '') over w, position, tx_id, stream_id, version, type, schema_version,
                              data, metadata, recorded_at) as expected,
                row_number() over w as n
           from es_events
@@ -200,8 +211,14 @@ export class EventStore {
          where (e.version is distinct from s.version or e.hash is distinct from s.last_hash)
            and s.version > 0
            and not exists (select 1 from first_broken b where b.stream_id = s.stream_id)
+      ),
+      headless as (
+        select distinct on (e.stream_id) e.stream_id, e.version, e.position, 'head_missing' as reason
+          from es_events e
+         where not exists (select 1 from es_streams s where s.stream_id = e.stream_id)
+         order by e.stream_id, e.version desc
       )
-      select * from first_broken union all select * from heads order by stream_id`);
+      select * from first_broken union all select * from heads union all select * from headless order by stream_id`);
     const [counts]: { checked: string; streams: string }[] = await this.dataSource.query(
       'select (select count(*) from es_events) as checked, (select count(*) from es_streams) as streams',
     );

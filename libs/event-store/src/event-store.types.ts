@@ -98,7 +98,8 @@ export interface BrokenLink {
   streamId: string;
   version: number;
   position: number;
-  reason: 'hash_mismatch' | 'version_gap' | 'head_mismatch';
+  /** `head_missing`: events of a stream that has no head row. */
+  reason: 'hash_mismatch' | 'version_gap' | 'head_mismatch' | 'head_missing';
 }
 
 export interface VerifyResult {

@@ -4,3 +4,6 @@ export * from './event-store.module';
 export * from './event-store.types';
 export * from './subscription-runner';
 export * from './upcaster-registry';
+export * from './checkpoint-key';
+export * from './log-checkpoints';
+export * from './merkle';
