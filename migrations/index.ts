@@ -1,5 +1,6 @@
 import { Baseline1733000000000 } from './1733000000000-baseline';
 import { TamperEvidence1733000100000 } from './1733000100000-tamper-evidence';
+import { Live1733000200000 } from './1733000200000-live';
 
 /** Every migration, in order. The app and the migration CLI both run this list. */
-export const migrations = [Baseline1733000000000, TamperEvidence1733000100000];
+export const migrations = [Baseline1733000000000, TamperEvidence1733000100000, Live1733000200000];

@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AccessModule } from '@app/access';
 import { EventStoreModule } from '@app/event-store';
 import { NewsroomModule } from '@app/newsroom';
+import { LiveModule } from '@app/newsroom/live';
 import { ReportingModule } from '@app/reporting';
 import {
   AppConfig,
@@ -32,6 +33,7 @@ export class AppModule {
         AccessModule,
         NewsroomModule,
         ReportingModule,
+        LiveModule,
       ],
       controllers: [HealthController, AuditController, ReportsController],
       providers: [

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '@app/access';
 import { AppConfig, Database, DATABASE_RETRY_AFTER_SECONDS, PROBLEM_CONTENT_TYPE, problemType } from '@app/platform';
 import { EventStore } from '@app/event-store';
+import { LiveMetrics } from '@app/newsroom/live';
 
 @ApiTags('operations')
 @Controller()
@@ -14,6 +15,7 @@ export class HealthController {
     private readonly database: Database,
     private readonly store: EventStore,
     private readonly config: AppConfig,
+    private readonly live: LiveMetrics,
   ) {}
 
   @Get('health')
@@ -59,6 +61,7 @@ export class HealthController {
       '# HELP process_resident_memory_bytes Resident memory size in bytes.',
       '# TYPE process_resident_memory_bytes gauge',
       `process_resident_memory_bytes ${memory.rss}`,
+      ...(await this.live.lines()),
       '',
     ].join('\n');
   }

@@ -111,6 +111,69 @@ export class AppConfig {
   @Min(1)
   @Max(86_400)
   RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  // --- live feed and outbound webhooks (libs/newsroom/src/live, libs/newsroom/src/webhooks) ---
+  /** Milliseconds between the comments that keep an idle feed connection open. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(15_000)
+  FEED_HEARTBEAT_MS = 15_000;
+
+  /** Bytes a feed client may leave unread before it is cut off with where to resume. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1_073_741_824)
+  FEED_MAX_BUFFER_BYTES = 1_048_576;
+
+  /** Milliseconds between looks at the log when no notification came (notifications wake the readers at once). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  LIVE_POLL_MS = 500;
+
+  /** Allows webhook URLs on loopback and private addresses (tests, single-host setups). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE_URLS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_URLS = false;
+
+  /** Milliseconds before the first retry of a failed delivery; each later retry waits twice as long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  WEBHOOK_BACKOFF_BASE_MS = 5000;
+
+  /** The longest wait between two retries, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  WEBHOOK_BACKOFF_MAX_MS = 3_600_000;
+
+  /** Seconds a delivery is retried for, from its first attempt, before it is marked failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(2_592_000)
+  WEBHOOK_RETRY_FOR_SECONDS = 259_200;
+
+  /** Milliseconds a receiver has to answer a delivery. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Webhooks this process delivers to at once; 0: this process makes no deliveries. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  WEBHOOK_CONCURRENCY = 8;
+  // --- end of live feed and outbound webhooks ---
 }
 
 export class ConfigError extends Error {

@@ -1,0 +1,3 @@
+export * from './feed-events';
+export * from './live.module';
+export * from './live-metrics';

@@ -1,0 +1,235 @@
+import type { ServerResponse } from 'node:http';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventStore, START, type Checkpoint } from '@app/event-store';
+import { AppConfig } from '@app/platform';
+import { compareCheckpoints, feedItemsOf, matches, type CompiledFilter, type FeedItem } from './feed-events';
+import { LOG_CHANNEL, LogSignals } from './log-signals';
+
+/** Events read per query, by the tail and by a client catching up. */
+const BATCH = 500;
+/** How long a cut-off client has to take what is buffered before its connection is closed. */
+const CUT_OFF_GRACE_MS = 10_000;
+
+/**
+ * One client of `GET /feed`: where it stands in the log, what it asked for,
+ * and its response stream. Everything written goes through `send`, so the
+ * last `id:` it got and its cursor never disagree.
+ */
+class FeedClient {
+  closed = false;
+  private closedWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly out: ServerResponse,
+    readonly filter: CompiledFilter,
+    public cursor: Checkpoint,
+  ) {
+    out.on('close', () => {
+      this.closed = true;
+      for (const done of this.closedWaiters.splice(0)) done();
+    });
+  }
+
+  /** Writes the items after the cursor that match, then moves the cursor to `upTo`. */
+  send(items: readonly FeedItem[], upTo: Checkpoint): void {
+    if (this.closed) return;
+    let text = '';
+    for (const item of items) {
+      if (compareCheckpoints(item.checkpoint, this.cursor) <= 0) continue;
+      if (matches(item, this.filter)) text += `id: ${item.event.position}\ndata: ${item.json}\n\n`;
+    }
+    if (compareCheckpoints(upTo, this.cursor) > 0) this.cursor = upTo;
+    if (text) this.out.write(text);
+  }
+
+  comment(text: string): void {
+    if (!this.closed) this.out.write(`: ${text}\n\n`);
+  }
+
+  /** Bytes written that the client has not taken yet. */
+  get unread(): number {
+    return this.out.writableLength;
+  }
+
+  /** Resolves once the client has taken what was written, or has gone. */
+  drained(): Promise<void> {
+    if (this.closed || !this.out.writableNeedDrain) return Promise.resolve();
+    return new Promise((done) => {
+      this.closedWaiters.push(done);
+      this.out.once('drain', () => done());
+    });
+  }
+
+  /** Ends the stream with a last comment saying where to resume. */
+  end(reason: string): void {
+    if (this.closed) return;
+    this.out.end(`: ${reason}; resume with Last-Event-ID: ${this.cursor.position}\n\n`);
+    const timer = setTimeout(() => this.out.destroy(), CUT_OFF_GRACE_MS);
+    timer.unref();
+    this.out.once('close', () => clearTimeout(timer));
+    this.closed = true;
+  }
+}
+
+/**
+ * The live feed of this process. One tail reads the global log in its gap-safe
+ * order (EventStore.readAll) and hands each batch to the clients that are up
+ * to date; a client resuming from an earlier place first reads the log itself,
+ * at the pace it takes the events, then joins them. Notifications wake the
+ * tail, a timer makes it look anyway.
+ *
+ * A live client that leaves more than FEED_MAX_BUFFER_BYTES unread is cut off
+ * with a comment naming the position to resume after, rather than buffered.
+ */
+@Injectable()
+export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('LiveFeed');
+  private readonly clients = new Set<FeedClient>();
+  private readonly live = new Set<FeedClient>();
+  private head: Checkpoint = START;
+  private loop?: Promise<void>;
+  private stopping = false;
+  private wake?: () => void;
+  /** A wake-up came while the tail was reading: it looks again at once. */
+  private signalled = false;
+  private heartbeat?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly signals: LogSignals,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.head = await this.readableEnd();
+    this.unsubscribe = this.signals.on((signal) => {
+      if (signal !== LOG_CHANNEL) return;
+      if (this.wake) this.wake();
+      else this.signalled = true;
+    });
+    this.loop = this.run();
+    this.heartbeat = setInterval(() => {
+      for (const client of this.clients) client.comment('heartbeat');
+    }, this.config.FEED_HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe?.();
+    clearInterval(this.heartbeat);
+    this.wake?.();
+    await this.loop;
+    for (const client of this.clients) client.end('the server is shutting down');
+    this.clients.clear();
+    this.live.clear();
+  }
+
+  /** Feed connections open on this process. */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Where the tail stands: the last event it handed out. */
+  get checkpoint(): Checkpoint {
+    return this.head;
+  }
+
+  /** The place of the event at `position` in the log's order; null when no event has it. */
+  async checkpointOf(position: number): Promise<Checkpoint | null> {
+    if (position === 0) return START;
+    const rows: { tx_id: string }[] = await this.dataSource.query('select tx_id::text as tx_id from es_events where position = $1', [
+      position,
+    ]);
+    return rows.length ? { txId: rows[0].tx_id, position } : null;
+  }
+
+  /**
+   * Streams the feed to `out` from after `start` (null: from now on) until the
+   * client goes away or is cut off.
+   */
+  async serve(out: ServerResponse, start: Checkpoint | null, filter: CompiledFilter): Promise<void> {
+    const client = new FeedClient(out, filter, start ?? this.head);
+    this.clients.add(client);
+    out.once('close', () => {
+      this.clients.delete(client);
+      this.live.delete(client);
+    });
+    client.comment('connected');
+    try {
+      // catching up reads the log at the client's pace; it joins the tail once it has reached it
+      while (!client.closed && !this.stopping && compareCheckpoints(client.cursor, this.head) < 0) {
+        const { events, checkpoint } = await this.store.readAll(client.cursor, BATCH);
+        const items = await feedItemsOf(events, this.dataSource);
+        client.send(items, checkpoint);
+        if (events.length === 0) await delay(this.config.LIVE_POLL_MS);
+        await client.drained();
+      }
+      if (!client.closed && !this.stopping) this.live.add(client);
+    } catch (error) {
+      this.logger.warn(`a feed client could not catch up: ${String(error)}`);
+      client.end('the feed failed');
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const { events, checkpoint } = await this.store.readAll(this.head, BATCH);
+        if (events.length > 0) {
+          const items = await feedItemsOf(events, this.dataSource);
+          if (this.stopping) break;
+          // handing out and moving the head happen together, so a client joining in between misses nothing
+          for (const client of this.live) {
+            client.send(items, checkpoint);
+            if (client.unread > this.config.FEED_MAX_BUFFER_BYTES) {
+              this.live.delete(client);
+              client.end('too slow: the feed is cut off');
+            }
+          }
+          this.head = checkpoint;
+        }
+        if (events.length < BATCH) await this.sleep(this.config.LIVE_POLL_MS);
+      } catch (error) {
+        if (this.stopping) break;
+        this.logger.warn(`reading the log failed, retrying: ${String(error)}`);
+        await this.sleep(1000);
+      }
+    }
+  }
+
+  /** The last event below the oldest running transaction: where a reader starting now begins. */
+  private async readableEnd(): Promise<Checkpoint> {
+    const rows: { tx_id: string; position: string }[] = await this.dataSource.query(
+      `select tx_id::text as tx_id, position from es_events
+        where tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by tx_id desc, position desc limit 1`,
+    );
+    return rows.length ? { txId: rows[0].tx_id, position: Number(rows[0].position) } : START;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.signalled) {
+      this.signalled = false;
+      return Promise.resolve();
+    }
+    return new Promise((done) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        done();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}

@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '@app/access';
+import { PageParams } from '../http/page.params.dto';
+import { CreateWebhookRequest } from './webhook.request.dto';
+import { WebhookService } from './webhook.service';
+
+const uuid = new ParseUUIDPipe();
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhookService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiCreatedResponse({
+    description:
+      'The webhook: it receives the feed events after now that its filter matches, signed with `secret` (shown once) the Standard Webhooks way.',
+  })
+  @ApiBadRequestResponse({ description: 'A URL that is not http(s), carries credentials, or points at a private address; or a bad filter.' })
+  async create(@Body() body: CreateWebhookRequest) {
+    return this.webhooks.create(body.url, { ...body.filter });
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiOkResponse({ description: '{ items, nextCursor }: id, url, filter, createdAt and pending deliveries of each webhook, oldest first; never a secret.' })
+  async list(@Query() page: PageParams) {
+    return this.webhooks.list(page.limit, page.cursor);
+  }
+
+  @Delete(':webhookId')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiNoContentResponse({ description: 'Removed, with its pending deliveries and its delivery log.' })
+  @ApiNotFoundResponse({ description: 'No webhook has this id.' })
+  async remove(@Param('webhookId', uuid) webhookId: string): Promise<void> {
+    await this.webhooks.remove(webhookId);
+  }
+
+  @Get(':webhookId/deliveries')
+  @Roles('admin')
+  @ApiOkResponse({ description: '{ items, nextCursor }: each delivery, newest first: the event, status, attempts, next try, last answer.' })
+  @ApiNotFoundResponse({ description: 'No webhook has this id.' })
+  async deliveries(@Param('webhookId', uuid) webhookId: string, @Query() page: PageParams) {
+    return this.webhooks.deliveries(webhookId, page.limit, page.cursor);
+  }
+}
