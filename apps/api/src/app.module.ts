@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccessModule } from '@app/access';
 import { EventStoreModule } from '@app/event-store';
-import { NewsroomModule } from '@app/newsroom';
+import { AuditModule, NewsroomModule } from '@app/newsroom';
 import { LiveModule } from '@app/newsroom/live';
 import { ReportingModule } from '@app/reporting';
 import {
@@ -32,6 +32,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         AccessModule,
         NewsroomModule,
+        AuditModule,
         ReportingModule,
         LiveModule,
       ],

@@ -1,8 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
-import { EventStore } from '@app/event-store';
-import { GetAuditTrailQuery, PageParams, uuid } from '@app/newsroom';
+import { AuditService, GetAuditTrailQuery, PageParams, uuid } from '@app/newsroom';
 import { QueryBus } from '@nestjs/cqrs';
 
 @ApiTags('audit')
@@ -11,7 +10,7 @@ import { QueryBus } from '@nestjs/cqrs';
 export class AuditController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly store: EventStore,
+    private readonly audit: AuditService,
   ) {}
 
   @Get('deals/:dealId')
@@ -22,8 +21,12 @@ export class AuditController {
 
   @Get('verify')
   @Roles('admin', 'fact_checker')
-  @ApiOkResponse({ description: 'Every hash chain recomputed: { ok, checked, broken: [{streamId, version, position, reason}] }.' })
+  @ApiOkResponse({
+    description:
+      'Every hash chain recomputed, every checkpoint checked and the log against the newest, every deal folded: ' +
+      '{ ok, checked, checkpoint, broken: [{streamId?, position?, checkpointId?, reason}], drift: [{dealId, fields}] }.',
+  })
   async verify() {
-    return this.store.verify();
+    return this.audit.verify();
   }
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, hasEmbeddedCluster, loadConfig, runningEmbeddedServer } from '@app/platform';
@@ -35,6 +36,12 @@ export async function withAppContext<T>(io: CliIo, work: (app: INestApplicationC
   }
   // the demo data belongs to `npm start` on an empty database, which prints its keys; the CLI never loads it
   config.DEMO_DATA = false;
+  // rebuilds replace the read-model tables: the CLI works as the owner, never as the API's runtime role
+  config.EMBEDDED_RUNTIME_ROLE = false;
+  config.DATABASE_RUNTIME_URL = undefined;
+  // checkpoints are the API's to sign on its schedule; on the embedded default the key sits in DATA_DIR
+  config.CHECKPOINT_INTERVAL_SECONDS = 0;
+  if (!config.DATABASE_URL) config.CHECKPOINT_KEY_FILE ??= join(config.DATA_DIR, 'checkpoint-key.pem');
   // imports and rebuilds run long queries: no query timeout unless one is asked for
   if (!io.env.DATABASE_QUERY_TIMEOUT_MS) config.DATABASE_QUERY_TIMEOUT_MS = 0;
   if (!config.DATABASE_URL) {

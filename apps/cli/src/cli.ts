@@ -1,4 +1,5 @@
 import { type CliIo, UsageError } from './cli-context';
+import { checkpointCommand } from './checkpoint.command';
 import { helpCommand, USAGE } from './help.command';
 import { importCommand } from './import.command';
 import { keysCommand } from './keys.command';
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   import: importCommand,
   keys: keysCommand,
   verify: verifyCommand,
+  checkpoint: checkpointCommand,
   rebuild: rebuildCommand,
   help: helpCommand,
   '--help': helpCommand,

@@ -8,7 +8,11 @@ Commands:
                                              use. Importing the same file again writes nothing.
   keys create --name NAME --roles R1,R2      Create an API key and print it (shown once). Roles: editor,
                                              fact_checker, reader, admin.
-  verify [--json]                            Recheck every stream's hash chain; exit code 1 when one is broken.
+  verify [--json] [--checkpoint FILE]        Recheck every hash chain and checkpoint, the log against the newest
+                                             checkpoint (and the one in FILE), every deal against its events;
+                                             exit code 1 on any finding.
+  checkpoint export [--sign] [--out FILE]    Write the newest checkpoint (a new one with --sign) and the public
+                                             key as JSON, to keep outside the database.
   rebuild [deals]                            Replay the log into fresh deal read models (state, claims, timeline)
                                              and swap them in; a running API keeps serving meanwhile.
   help                                       Show this help.

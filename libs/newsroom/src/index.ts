@@ -37,4 +37,5 @@ export * from './application/get-deal-timeline/get-deal-timeline.query';
 export * from './application/list-claims/list-claims.query';
 export * from './application/get-claim/get-claim.query';
 export * from './application/get-audit-trail/get-audit-trail.query';
+export * from './audit';
 export * from './live';

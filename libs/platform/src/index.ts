@@ -4,6 +4,7 @@ export * from './database/data-source-options';
 export * from './database/database';
 export * from './database/database.module';
 export * from './database/embedded-postgres';
+export * from './database/runtime-role';
 export * from './database/database-errors';
 export * from './http/problem';
 export * from './http/problem-details.filter';

@@ -112,6 +112,38 @@ export class AppConfig {
   @Max(86_400)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  // --- tamper evidence of the log (libs/event-store/src/log-checkpoints.ts) ---
+  /**
+   * URL of the role the service serves requests as (a member of `newsroom_app`: it may read the
+   * log and append to it, never rewrite it); DATABASE_URL then only runs the migrations. Unset:
+   * DATABASE_URL serves too; the embedded default sets up a role of its own.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_RUNTIME_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_RUNTIME_URL?: string;
+
+  /**
+   * The Ed25519 private key (PKCS#8 PEM) that signs the log's checkpoints, created when missing.
+   * Unset: DATA_DIR/checkpoint-key.pem on the embedded default, no checkpoints with DATABASE_URL.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  CHECKPOINT_KEY_FILE?: string;
+
+  /** Seconds between scheduled checkpoints (one is signed only when the log grew); 0 signs only on demand. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(604_800)
+  CHECKPOINT_INTERVAL_SECONDS = 300;
+
+  /** On the embedded default, serve requests as a login role of `newsroom_app` rather than as the superuser (the CLI turns it off). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'EMBEDDED_RUNTIME_ROLE must be true or false' })
+  EMBEDDED_RUNTIME_ROLE = true;
+  // --- end of tamper evidence ---
+
   // --- live feed and outbound webhooks (libs/newsroom/src/live, libs/newsroom/src/webhooks) ---
   /** Milliseconds between the comments that keep an idle feed connection open. */
   @Transform(toInt)
@@ -190,7 +222,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'BOOTSTRAP_ADMIN_KEY']) {
+  for (const key of [...known, 'DATABASE_URL', 'BOOTSTRAP_ADMIN_KEY', 'DATABASE_RUNTIME_URL', 'CHECKPOINT_KEY_FILE']) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions, ClassList } from './data-source-options';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { embeddedRuntimeUrl } from './runtime-role';
 
 export interface DatabaseSchema {
   entities: ClassList;
@@ -31,23 +32,27 @@ export class Database {
       url = embedded.url;
     }
     const target = url;
-    const options = (queryTimeoutMs: number, poolSize: number) =>
-      dataSourceOptions(target, schema.entities, schema.migrations, poolSize, {
+    const options = (queryTimeoutMs: number, poolSize: number, connectTo = target) =>
+      dataSourceOptions(connectTo, schema.entities, schema.migrations, poolSize, {
         connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
         queryTimeoutMs,
       });
     // migrations may rewrite large tables: they run without the query timeout that guards requests
     const migrator = new DataSource(options(0, 1));
-    const dataSource = new DataSource(options(config.DATABASE_QUERY_TIMEOUT_MS, config.DATABASE_POOL_SIZE));
+    let dataSource: DataSource | undefined;
     try {
       await migrator.initialize();
       const ran = await migrator.runMigrations({ transaction: 'each' });
       if (ran.length > 0) Database.logger.log(`ran ${ran.length} migration(s): ${ran.map((m) => m.name).join(', ')}`);
       await migrator.destroy();
+      // requests run as the runtime role, which may append to the log but never rewrite it
+      const serveAs =
+        config.DATABASE_RUNTIME_URL ?? (embedded && config.EMBEDDED_RUNTIME_ROLE ? await embeddedRuntimeUrl(target) : target);
+      dataSource = new DataSource(options(config.DATABASE_QUERY_TIMEOUT_MS, config.DATABASE_POOL_SIZE, serveAs));
       await dataSource.initialize();
     } catch (error) {
       if (migrator.isInitialized) await migrator.destroy();
-      if (dataSource.isInitialized) await dataSource.destroy();
+      if (dataSource?.isInitialized) await dataSource.destroy();
       await embedded?.stop();
       throw error;
     }

@@ -1,0 +1,103 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Roles } from '@app/access';
+import { CheckpointError, LogCheckpoints } from '@app/event-store';
+import { ProblemError } from '@app/platform';
+
+export class CheckpointPageParams {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit = 50;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,14}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+}
+
+export class ProofParams {
+  @ApiPropertyOptional({ description: 'id of the checkpoint; the newest by default' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  checkpoint?: number;
+}
+
+const POSITION = /^[1-9]\d{0,14}$/;
+
+/** The log's signed checkpoints and the inclusion proofs of its events (DESIGN 2.7). */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class CheckpointsController {
+  constructor(private readonly checkpoints: LogCheckpoints) {}
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiOkResponse({ description: 'A checkpoint signed now: { id, treeSize, rootHash, lastPosition, createdAt, keyId, signature }.' })
+  async sign() {
+    return problem(() => this.checkpoints.sign());
+  }
+
+  @Get('checkpoints')
+  @ApiOkResponse({ description: '{ items, nextCursor }: checkpoints, newest first.' })
+  async list(@Query() page: CheckpointPageParams) {
+    return this.checkpoints.list(page.limit, page.cursor === undefined ? undefined : Number(page.cursor));
+  }
+
+  @Get('checkpoints/latest')
+  @ApiOkResponse({ description: 'The newest checkpoint.' })
+  async latest() {
+    const latest = await this.checkpoints.latest();
+    if (!latest) throw new ProblemError(404, 'not-found', 'Not Found', 'no checkpoint was signed yet');
+    return latest;
+  }
+
+  @Get('key')
+  @ApiOkResponse({ description: '{ keyId, publicKey }: the PEM public key that checkpoints are signed with.' })
+  key() {
+    const key = this.checkpoints.publicKey;
+    if (!key) throw new ProblemError(404, 'not-found', 'Not Found', 'no checkpoint key is configured');
+    return key;
+  }
+
+  @Get('events/:position/proof')
+  @ApiOkResponse({
+    description:
+      'The inclusion proof of the event in a checkpoint: { position, streamId, version, canonical, eventHash, leafIndex, treeSize, auditPath, checkpoint }.',
+  })
+  async proof(@Param('position') position: string, @Query() params: ProofParams) {
+    if (!POSITION.test(position)) {
+      throw new ProblemError(400, 'validation', 'Bad Request', 'position must be a positive integer', [
+        { field: 'position', message: 'position must be a positive integer' },
+      ]);
+    }
+    return problem(() => this.checkpoints.proof(Number(position), params.checkpoint));
+  }
+}
+
+async function problem<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof CheckpointError)) throw error;
+    switch (error.kind) {
+      case 'not_found':
+      case 'not_covered':
+        throw new ProblemError(404, 'not-found', 'Not Found', error.message);
+      case 'log_differs':
+        throw new ProblemError(409, 'log-differs-from-checkpoint', 'Conflict', error.message);
+      case 'no_key':
+        throw new ProblemError(409, 'no-checkpoint-key', 'Conflict', error.message);
+    }
+  }
+}
