@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { EventStore, START, type Checkpoint } from '@app/event-store';
 import { AppConfig } from '@app/platform';
+import { LiveDatabase } from './live-database';
 import { compareCheckpoints, feedItemsOf, matches, type CompiledFilter, type FeedItem } from './feed-events';
 import { LOG_CHANNEL, LogSignals } from './log-signals';
 
@@ -98,7 +98,7 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly store: EventStore,
-    private readonly dataSource: DataSource,
+    private readonly database: LiveDatabase,
     private readonly signals: LogSignals,
     private readonly config: AppConfig,
   ) {}
@@ -141,7 +141,7 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
   /** The place of the event at `position` in the log's order; null when no event has it. */
   async checkpointOf(position: number): Promise<Checkpoint | null> {
     if (position === 0) return START;
-    const rows: { tx_id: string }[] = await this.dataSource.query('select tx_id::text as tx_id from es_events where position = $1', [
+    const rows: { tx_id: string }[] = await this.database.dataSource.query('select tx_id::text as tx_id from es_events where position = $1', [
       position,
     ]);
     return rows.length ? { txId: rows[0].tx_id, position } : null;
@@ -162,8 +162,8 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       // catching up reads the log at the client's pace; it joins the tail once it has reached it
       while (!client.closed && !this.stopping && compareCheckpoints(client.cursor, this.head) < 0) {
-        const { events, checkpoint } = await this.store.readAll(client.cursor, BATCH);
-        const items = await feedItemsOf(events, this.dataSource);
+        const { events, checkpoint } = await this.store.readAll(client.cursor, BATCH, this.database.dataSource.manager);
+        const items = await feedItemsOf(events, this.database.dataSource);
         client.send(items, checkpoint);
         if (events.length === 0) await delay(this.config.LIVE_POLL_MS);
         await client.drained();
@@ -178,9 +178,9 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private async run(): Promise<void> {
     while (!this.stopping) {
       try {
-        const { events, checkpoint } = await this.store.readAll(this.head, BATCH);
+        const { events, checkpoint } = await this.store.readAll(this.head, BATCH, this.database.dataSource.manager);
         if (events.length > 0) {
-          const items = await feedItemsOf(events, this.dataSource);
+          const items = await feedItemsOf(events, this.database.dataSource);
           if (this.stopping) break;
           // handing out and moving the head happen together, so a client joining in between misses nothing
           for (const client of this.live) {
@@ -203,7 +203,7 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The last event below the oldest running transaction: where a reader starting now begins. */
   private async readableEnd(): Promise<Checkpoint> {
-    const rows: { tx_id: string; position: string }[] = await this.dataSource.query(
+    const rows: { tx_id: string; position: string }[] = await this.database.dataSource.query(
       `select tx_id::text as tx_id, position from es_events
         where tx_id < pg_snapshot_xmin(pg_current_snapshot())
         order by tx_id desc, position desc limit 1`,

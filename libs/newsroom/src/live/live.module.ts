@@ -4,6 +4,7 @@ import { WebhookFanout } from '../webhooks/webhook-fanout';
 import { WebhookService } from '../webhooks/webhook.service';
 import { WebhooksController } from '../webhooks/webhooks.controller';
 import { FeedController } from './feed.controller';
+import { LiveDatabase } from './live-database';
 import { LiveFeed } from './live-feed';
 import { LiveMetrics } from './live-metrics';
 import { LogSignals } from './log-signals';
@@ -14,7 +15,7 @@ import { LogSignals } from './log-signals';
  */
 @Module({
   controllers: [FeedController, WebhooksController],
-  providers: [LogSignals, LiveFeed, LiveMetrics, WebhookService, WebhookFanout, WebhookDispatcher],
+  providers: [LiveDatabase.provider, LogSignals, LiveFeed, LiveMetrics, WebhookService, WebhookFanout, WebhookDispatcher],
   exports: [LiveMetrics],
 })
 export class LiveModule {}

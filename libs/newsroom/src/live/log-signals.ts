@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@app/event-store';
+import { LiveDatabase } from './live-database';
 
 /** Announced after an append commits: the log has grown. */
 export const LOG_CHANNEL = 'newsroom_log';
@@ -38,6 +39,7 @@ export class LogSignals implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
+    private readonly live: LiveDatabase,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -75,7 +77,7 @@ export class LogSignals implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.announcing = true;
-    this.dataSource
+    this.live.dataSource
       .query('select pg_notify($1, $2)', [LOG_CHANNEL, ''])
       .catch((error: unknown) => this.logger.warn(`cannot announce an append: ${String(error)}`))
       .finally(() => {

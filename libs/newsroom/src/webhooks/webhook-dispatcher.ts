@@ -3,8 +3,8 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/platform';
+import { LiveDatabase } from '../live/live-database';
 import { LogSignals, WEBHOOKS_CHANNEL } from '../live/log-signals';
 import { signWebhook } from './webhook-signature';
 import { guardedLookup, isPrivateAddress } from './webhook-url';
@@ -62,7 +62,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private unsubscribe?: () => void;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly live: LiveDatabase,
     private readonly signals: LogSignals,
     private readonly config: AppConfig,
   ) {}
@@ -97,7 +97,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         const locks = await this.lockConnection();
         const free = this.config.WEBHOOK_CONCURRENCY - this.working.size;
         if (free > 0) {
-          const rows: DueRow[] = await this.dataSource.query(
+          const rows: DueRow[] = await this.live.dataSource.query(
             `select w.id, h.next_attempt_at <= now() as due,
                     greatest(0, extract(epoch from h.next_attempt_at - now()) * 1000)::float8 as wait_ms
                from webhooks w
@@ -136,7 +136,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async work(webhookId: string, locks: Client): Promise<void> {
     try {
       while (!this.stopping && this.locks === locks) {
-        const [head]: HeadRow[] = await this.dataSource.query(
+        const [head]: HeadRow[] = await this.live.dataSource.query(
           `select d.id, d.payload, d.attempts, d.next_attempt_at <= now() as due, w.url, w.secret
              from webhook_deliveries d join webhooks w on w.id = d.webhook_id
             where d.webhook_id = $1 and d.status = 'pending'
@@ -163,7 +163,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async record(head: HeadRow, outcome: Outcome): Promise<void> {
     const attempt = head.attempts + 1;
     const delay = Math.min(this.config.WEBHOOK_BACKOFF_BASE_MS * 2 ** Math.min(attempt - 1, 40), this.config.WEBHOOK_BACKOFF_MAX_MS);
-    await this.dataSource.query(
+    await this.live.dataSource.query(
       `update webhook_deliveries set
           attempts = attempts + 1,
           first_attempt_at = coalesce(first_attempt_at, now()),
@@ -240,7 +240,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** The connection holding this process's webhook locks; a new one (holding none) when it was lost. */
   private async lockConnection(): Promise<Client> {
     if (this.locks) return this.locks;
-    const url = (this.dataSource.options as { url?: string }).url;
+    const url = (this.live.dataSource.options as { url?: string }).url;
     const client = new Client({ connectionString: url, application_name: LOCKS_NAME, keepAlive: true, connectionTimeoutMillis: 5000 });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { EventStore, StoredEvent, SubscriptionRunner } from '@app/event-store';
 import { AppConfig } from '@app/platform';
+import { LiveDatabase } from '../live/live-database';
 import { compareCheckpoints, compileFilter, feedItemsOf, matches, type FeedFilter } from '../live/feed-events';
 import { WEBHOOKS_CHANNEL } from '../live/log-signals';
 import { WEBHOOKS_SUBSCRIBER } from './webhook.service';
@@ -26,12 +27,12 @@ export class WebhookFanout implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly store: EventStore,
-    private readonly dataSource: DataSource,
+    private readonly live: LiveDatabase,
     private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.runner = new SubscriptionRunner(this.store, this.dataSource, WEBHOOKS_SUBSCRIBER, (events, manager) => this.fanOut(events, manager), {
+    this.runner = new SubscriptionRunner(this.store, this.live.dataSource, WEBHOOKS_SUBSCRIBER, (events, manager) => this.fanOut(events, manager), {
       pollIntervalMs: this.config.LIVE_POLL_MS,
     });
     this.runner.start();
