@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { get, type IncomingMessage } from 'node:http';
-import { EventStore } from '@app/event-store';
+import { EventStore, RESERVE_COLUMNS } from '@app/event-store';
 import { startAppInstance, type AppInstance } from '../support/app-instance';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { dataSource, expectProblem, openDeal, recordClaim, validClaim, validDeal } from '../api/api-fixtures';
@@ -88,6 +88,22 @@ describe('GET /feed: the live feed (DESIGN 2.7)', () => {
     await done;
     expect(new Set(collected).size).toBe(collected.length);
     expect(collected).toEqual(await logOrder(t));
+  });
+
+  it('resumed after an event, gives one committed later with a lower position', async () => {
+    // a writer reserves its place in the log, then appends after another writer has committed
+    const [reserved]: { reserved_position: string; reserved_at: string }[] = await dataSource(t).query(`select ${RESERVE_COLUMNS}`);
+    const client = await feed();
+    const dealId = await openDeal(t, t.keys.editor, 'Committed first');
+    const opened = await client.waitFor((e) => e.data.dealId === dealId);
+    client.close();
+    expect(Number(reserved.reserved_position)).toBeLessThan(opened.data.position);
+    const late = await t.app.get(EventStore).append(`deal-${randomUUID()}`, 'no_stream', [{ type: 'ClaimSourceAdded', data: { claimId: randomUUID() } }], {
+      reserved: { positions: [Number(reserved.reserved_position)], recordedAt: reserved.reserved_at },
+    });
+    const resumed = await feed('', { 'last-event-id': String(opened.data.position) });
+    const event = await resumed.waitFor(() => true);
+    expect(event.data.position).toBe(late.positions[0]);
   });
 
   it('filters by deal, by party (any spelling) and by claim kind', async () => {
