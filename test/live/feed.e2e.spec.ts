@@ -154,6 +154,23 @@ describe('GET /feed: the live feed (DESIGN 2.7)', () => {
     await client.waitForComment((c) => c === 'heartbeat', 2000);
   });
 
+  it('keeps a quiet connection open past the request timeouts, with heartbeats', async () => {
+    const strict = await startAppInstance(t.db, { HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '1000', FEED_HEARTBEAT_MS: '200' });
+    try {
+      const client = await openFeed(`${strict.url}/feed`, t.keys.reader);
+      open.push(client);
+      let ended = false;
+      void client.ended.then(() => (ended = true));
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(ended).toBe(false);
+      expect(client.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(8);
+      const dealId = await openDeal(t, t.keys.editor, 'After a quiet spell');
+      await client.waitFor((e) => e.data.dealId === dealId, 2000);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('cuts off a client that stops reading, saying where to resume, and the resumption misses nothing', async () => {
     const slow = await startAppInstance(t.db, { FEED_MAX_BUFFER_BYTES: '1024' });
     let response: IncomingMessage | undefined;

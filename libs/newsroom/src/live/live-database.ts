@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown, type FactoryProvider } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
 /** Connections of the live pool: the feed tail, clients catching up, the webhook fan-out (one held) and dispatcher. */
@@ -13,8 +14,8 @@ const LIVE_POOL_SIZE = 6;
 export class LiveDatabase implements OnApplicationShutdown {
   static readonly provider: FactoryProvider<LiveDatabase> = {
     provide: LiveDatabase,
-    inject: [DataSource],
-    useFactory: async (main: DataSource) => {
+    inject: [DataSource, HttpAdapterHost],
+    useFactory: async (main: DataSource, host: HttpAdapterHost) => {
       const options = main.options as DataSourceOptions & { extra?: Record<string, unknown> };
       const live = new DataSource({
         ...options,
@@ -22,11 +23,18 @@ export class LiveDatabase implements OnApplicationShutdown {
         extra: { ...options.extra, max: LIVE_POOL_SIZE, application_name: 'newsroom-facts live' },
       } as DataSourceOptions);
       await live.initialize();
-      return new LiveDatabase(live);
+      return new LiveDatabase(live, Boolean(host.httpAdapter));
     },
   };
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(
+    readonly dataSource: DataSource,
+    /**
+     * Whether this process follows the log: the API does; CLI commands, which
+     * boot the same modules without HTTP, do not.
+     */
+    readonly following: boolean,
+  ) {}
 
   /** After every module has stopped its readers. */
   async onApplicationShutdown(): Promise<void> {

@@ -8,6 +8,8 @@ import { LOG_CHANNEL, LogSignals } from './log-signals';
 
 /** Events read per query, by the tail and by a client catching up. */
 const BATCH = 500;
+/** The first look again after a wake-up, in milliseconds. */
+const FIRST_QUICK_LOOK_MS = 10;
 /** How long a cut-off client has to take what is buffered before its connection is closed. */
 const CUT_OFF_GRACE_MS = 10_000;
 
@@ -93,6 +95,12 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private wake?: () => void;
   /** A wake-up came while the tail was reading: it looks again at once. */
   private signalled = false;
+  /**
+   * Milliseconds to the next look after a wake-up, doubling up to LIVE_POLL_MS:
+   * an event announced may still sit above the oldest running transaction
+   * (which need not announce anything when it ends), so the tail looks again soon.
+   */
+  private quickly = 0;
   private heartbeat?: NodeJS.Timeout;
   private unsubscribe?: () => void;
 
@@ -104,9 +112,11 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.database.following) return;
     this.head = await this.readableEnd();
     this.unsubscribe = this.signals.on((signal) => {
       if (signal !== LOG_CHANNEL) return;
+      this.quickly = FIRST_QUICK_LOOK_MS;
       if (this.wake) this.wake();
       else this.signalled = true;
     });
@@ -165,7 +175,8 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
         const { events, checkpoint } = await this.store.readAll(client.cursor, BATCH, this.database.dataSource.manager);
         const items = await feedItemsOf(events, this.database.dataSource);
         client.send(items, checkpoint);
-        if (events.length === 0) await delay(this.config.LIVE_POLL_MS);
+        // the tail read later than this query did: look again
+        if (events.length === 0) await delay(FIRST_QUICK_LOOK_MS);
         await client.drained();
       }
       if (!client.closed && !this.stopping) this.live.add(client);
@@ -192,13 +203,20 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
           }
           this.head = checkpoint;
         }
-        if (events.length < BATCH) await this.sleep(this.config.LIVE_POLL_MS);
+        if (events.length < BATCH) await this.sleep(this.nextLook());
       } catch (error) {
         if (this.stopping) break;
         this.logger.warn(`reading the log failed, retrying: ${String(error)}`);
         await this.sleep(1000);
       }
     }
+  }
+
+  private nextLook(): number {
+    if (this.quickly === 0) return this.config.LIVE_POLL_MS;
+    const wait = this.quickly;
+    this.quickly = wait * 2 < this.config.LIVE_POLL_MS ? wait * 2 : 0;
+    return wait;
   }
 
   /** The last event below the oldest running transaction: where a reader starting now begins. */

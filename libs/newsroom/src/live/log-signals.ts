@@ -43,6 +43,7 @@ export class LogSignals implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    if (!this.live.following) return;
     this.unsubscribe = this.store.onAppended(() => {
       this.emit(LOG_CHANNEL);
       this.announce();

@@ -68,7 +68,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.WEBHOOK_CONCURRENCY === 0) return;
+    if (this.config.WEBHOOK_CONCURRENCY === 0 || !this.live.following) return;
     this.unsubscribe = this.signals.on((signal) => {
       if (signal === WEBHOOKS_CHANNEL) this.nudge();
     });

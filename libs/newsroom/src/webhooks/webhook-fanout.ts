@@ -32,6 +32,7 @@ export class WebhookFanout implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.live.following) return;
     this.runner = new SubscriptionRunner(this.store, this.live.dataSource, WEBHOOKS_SUBSCRIBER, (events, manager) => this.fanOut(events, manager), {
       pollIntervalMs: this.config.LIVE_POLL_MS,
     });
