@@ -118,6 +118,43 @@ describe('outbound webhooks (DESIGN 2.7)', () => {
     }
   });
 
+  it('gives up on a delivery after the retry period, marks it failed and goes on with the next', async () => {
+    const quick = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_RETRY_FOR_SECONDS: '1', LIVE_POLL_MS: '100' });
+    try {
+      let refused = '';
+      const receiver = await startReceiver((request) => {
+        refused ||= request.id;
+        return request.id === refused ? 500 : 200;
+      });
+      receivers.push(receiver);
+      const created = await quick.request('POST', '/webhooks', { body: { url: receiver.url } });
+      const dealId = await openDeal(quick, quick.keys.editor, 'Given up');
+      const claimId = await recordClaim(quick, quick.keys.editor, dealId);
+      await receiver.waitFor(() => receiver.accepted().length === 1, 10_000);
+
+      const refusedRequests = receiver.requests.filter((r) => r.id === refused);
+      expect(refusedRequests.length).toBeGreaterThanOrEqual(3);
+      expect(refusedRequests.every((r) => r.event.type === 'DealOpened')).toBe(true);
+      expect(receiver.accepted()[0].event.claimId).toBe(claimId);
+      expect(receiver.requests.indexOf(receiver.accepted()[0])).toBe(receiver.requests.length - 1);
+      const log = await quick.request('GET', `/webhooks/${created.body.id}/deliveries`);
+      expect(log.body.items).toEqual([
+        expect.objectContaining({ type: 'ClaimRecorded', status: 'delivered', attempts: 1 }),
+        expect.objectContaining({
+          type: 'DealOpened',
+          status: 'failed',
+          attempts: refusedRequests.length,
+          nextAttemptAt: null,
+          lastResponseStatus: 500,
+          lastError: 'HTTP 500: not now',
+          deliveredAt: null,
+        }),
+      ]);
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('shows each subscriber’s lag and the webhook queue in /metrics', async () => {
     const metrics = await t.request('GET', '/metrics', { key: null });
     expect(metrics.text).toMatch(/^newsroom_subscriber_lag_events\{subscriber="webhooks"\} \d+$/m);
