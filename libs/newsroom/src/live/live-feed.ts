@@ -151,9 +151,10 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
   /** The place of the event at `position` in the log's order; null when no event has it. */
   async checkpointOf(position: number): Promise<Checkpoint | null> {
     if (position === 0) return START;
-    const rows: { tx_id: string }[] = await this.database.dataSource.query('select tx_id::text as tx_id from es_events where position = $1', [
-      position,
-    ]);
+    const rows: { tx_id: string }[] = await this.database.dataSource.query(
+      'select tx_id::text as tx_id from es_events where position = $1',
+      [position],
+    );
     return rows.length ? { txId: rows[0].tx_id, position } : null;
   }
 
