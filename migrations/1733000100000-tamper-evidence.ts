@@ -12,7 +12,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   made its members), may read the log and append through `es_append`, which
  *   runs with the owner's rights, but has no right to write the log's tables;
  * - `es_log_checkpoints` keeps the signed Merkle checkpoints of the log, each
- *   with its consistency proof from the one before it.
+ *   with its consistency proof from the one before it and its tree's frontier
+ *   (from which the next checkpoint extends it, reading only newer events).
  */
 export class TamperEvidence1733000100000 implements MigrationInterface {
   name = 'TamperEvidence1733000100000';
@@ -201,7 +202,8 @@ export class TamperEvidence1733000100000 implements MigrationInterface {
         created_at timestamptz not null,
         key_id text not null,
         signature text not null,
-        consistency_proof text[] not null
+        consistency_proof text[] not null,
+        frontier text[] not null
       )`);
 
     await q.query(`

@@ -147,19 +147,29 @@ describe('checkpoints over HTTP', () => {
     expect((await t.request('GET', '/audit/events/abc/proof')).status).toBe(400);
   });
 
-  it('refuses to sign over a log that no longer matches the newest checkpoint', async () => {
-    await t.request('POST', '/audit/checkpoints');
+  it('signs after a rewrite only as an extension of the checkpoint before it, which verify then holds the log to; refuses a tampered frontier', async () => {
+    const before = (await t.request('POST', '/audit/checkpoints')).body;
     const admin = new Client({ connectionString: t.db.url });
     await admin.connect();
     try {
       await admin.query(`set newsroom.log_rewrite = 'on'`);
       const [row] = (await admin.query(`select position from es_events order by tx_id, position limit 1`)).rows;
       await admin.query(`update es_events set hash = repeat('0', 64) where position = $1`, [row.position]);
+      await openDeal(t, t.keys.editor, 'After the rewrite');
+      const after = await t.request('POST', '/audit/checkpoints');
+      expect(after.status).toBe(201);
+      expect(after.body.treeSize).toBe(before.treeSize + 1);
+      const verify = await t.request('GET', '/audit/verify');
+      expect(verify.body.broken).toEqual([
+        expect.objectContaining({ position: Number(row.position), reason: 'hash_mismatch' }),
+        expect.objectContaining({ checkpointId: after.body.id, reason: 'checkpoint_mismatch' }),
+      ]);
+      expect((await t.request('GET', `/audit/events/${row.position}/proof`)).status).toBe(409);
+
+      await admin.query(`update es_log_checkpoints set frontier = array[repeat('0', 64)] where id = $1`, [after.body.id]);
       const refused = await t.request('POST', '/audit/checkpoints');
       expect(refused.status).toBe(409);
       expect(refused.body.type).toBe('/problems/log-differs-from-checkpoint');
-      const proof = await t.request('GET', `/audit/events/${row.position}/proof`);
-      expect(proof.status).toBe(409);
     } finally {
       await admin.end();
     }

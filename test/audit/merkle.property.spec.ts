@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   consistencyProof,
   EMPTY_ROOT,
+  extensionProof,
   inclusionProof,
   leafHash,
   MerkleAccumulator,
@@ -65,7 +66,15 @@ describe('the Merkle tree of the log (RFC 9162)', () => {
         }
         roots.forEach((root, size) => expect(root.equals(treeRoot(leaves, size))).toBe(true));
         for (let m = 0; m <= n; m++) {
-          expect(verifyConsistency(m, n, roots[m], roots[n], consistencyProof(leaves, m))).toBe(true);
+          const proof = consistencyProof(leaves, m);
+          expect(verifyConsistency(m, n, roots[m], roots[n], proof)).toBe(true);
+          // what a checkpoint keeps (its frontier) and the leaves added since give the same proof and root
+          const old = new MerkleAccumulator();
+          leaves.slice(0, m).forEach((leaf) => old.push(leaf));
+          expect(extensionProof(m, old.frontier, leaves.slice(m))).toEqual(proof);
+          const resumed = MerkleAccumulator.fromFrontier(m, old.frontier);
+          leaves.slice(m).forEach((leaf) => resumed.push(leaf));
+          expect(resumed.root().equals(roots[n])).toBe(true);
         }
         const m = 1 + (pick % n);
         const proof = consistencyProof(leaves, m);

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { CheckpointKey } from './checkpoint-key';
-import { consistencyProof, inclusionProof, leafHash, MerkleAccumulator, treeRoot, verifyConsistency } from './merkle';
+import { extensionProof, inclusionProof, leafHash, MerkleAccumulator, treeRoot, verifyConsistency } from './merkle';
 
 /**
  * A signed statement of the log: the root of the Merkle tree (RFC 9162) over
@@ -17,10 +17,11 @@ export interface LogCheckpoint {
   signature: string;
 }
 
-/** A checkpoint as stored: with where its tree ends and its consistency proof from the checkpoint before it. */
+/** A checkpoint as stored: with where its tree ends, its consistency proof from the checkpoint before it, and its frontier. */
 interface StoredCheckpoint extends LogCheckpoint {
   lastTxId: string | null;
   consistencyProof: string[];
+  frontier: string[];
 }
 
 /** Something the check of the log against its checkpoints found wrong. */
@@ -84,6 +85,7 @@ interface CheckpointRow {
   key_id: string;
   signature: string;
   consistency_proof: string[];
+  frontier: string[];
 }
 
 interface LeafRow {
@@ -92,10 +94,12 @@ interface LeafRow {
   hash: string;
 }
 
-const CHECKPOINT_COLUMNS = `id, tree_size, root_hash, last_tx_id::text as last_tx_id, last_position, created_at, key_id, signature, consistency_proof`;
+const CHECKPOINT_COLUMNS = `id, tree_size, root_hash, last_tx_id::text as last_tx_id, last_position, created_at, key_id, signature,
+  consistency_proof, frontier`;
 /** Held while a checkpoint is signed, so two signers do not chain off the same predecessor. */
 const SIGNING_LOCK = '7310582934571906';
 const BATCH = 20_000;
+const FINALITY_WAIT_MS = 2000;
 
 /**
  * The log's signed checkpoints. Only events below the oldest running
@@ -113,9 +117,11 @@ export class LogCheckpoints {
   }
 
   /**
-   * Signs a checkpoint of the final events, after proving it consistent with
-   * the newest one; refuses when the log no longer matches that one. With
-   * `onlyIfGrown`, returns null when no event was added since.
+   * Signs a checkpoint of the final events. It extends the newest checkpoint
+   * from that one's frontier (checked against its signed root) with the events
+   * final since, so it reads only those and, whatever was done to the events
+   * the newest one covers, stays consistent with it. With `onlyIfGrown`,
+   * returns null when no event was added since.
    */
   async sign(options: { onlyIfGrown?: boolean } = {}): Promise<LogCheckpoint | null> {
     const key = this.key;
@@ -123,30 +129,74 @@ export class LogCheckpoints {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('select pg_advisory_xact_lock($1)', [SIGNING_LOCK]);
       const [previous] = await this.rows(manager, 'order by id desc limit 1');
-      const leaves = await this.finalLeaves(manager);
+      let tree = new MerkleAccumulator();
       if (previous) {
-        if (leaves.hashes.length < previous.treeSize || treeRoot(leaves.hashes, previous.treeSize).toString('hex') !== previous.rootHash) {
-          throw new CheckpointError('log_differs', `the log no longer matches checkpoint ${previous.id}: nothing is signed over it`);
+        if (previous.keyId === key.keyId && !key.verify(checkpointText(previous), previous.signature)) {
+          throw new CheckpointError('log_differs', `checkpoint ${previous.id} does not carry a valid signature: nothing is signed after it`);
         }
-        if (options.onlyIfGrown && leaves.hashes.length === previous.treeSize) return null;
+        const resumed = resume(previous);
+        if (!resumed || resumed.root().toString('hex') !== previous.rootHash) {
+          throw new CheckpointError('log_differs', `the stored frontier of checkpoint ${previous.id} does not give its root: nothing is signed after it`);
+        }
+        tree = resumed;
       }
-      const last = leaves.last;
+      const frontier = tree.frontier;
+      await this.awaitFinality(manager);
+      const rows: LeafRow[] = await manager.query(
+        `select position, tx_id::text as tx_id, hash from es_events
+          where (tx_id, position) > ($1::xid8, $2::bigint) and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          order by tx_id, position`,
+        [previous?.lastTxId ?? '0', previous?.lastTxId ? previous.lastPosition : 0],
+      );
+      if (previous && options.onlyIfGrown && rows.length === 0) return null;
+      const added = rows.map((r) => leafHash(Buffer.from(r.hash, 'hex')));
+      const proof = previous ? extensionProof(previous.treeSize, frontier, added).map((h) => h.toString('hex')) : [];
+      for (const leaf of added) tree.push(leaf);
+      const last = rows[rows.length - 1];
       const unsigned = {
-        treeSize: leaves.hashes.length,
-        rootHash: treeRoot(leaves.hashes).toString('hex'),
-        lastPosition: last ? Number(last.position) : 0,
+        treeSize: tree.size,
+        rootHash: tree.root().toString('hex'),
+        lastPosition: last ? Number(last.position) : (previous?.lastPosition ?? 0),
         createdAt: new Date().toISOString(),
         keyId: key.keyId,
       };
       const signature = key.sign(checkpointText(unsigned));
-      const proof = previous ? consistencyProof(leaves.hashes, previous.treeSize).map((h) => h.toString('hex')) : [];
       const [row]: { id: string }[] = await manager.query(
-        `insert into es_log_checkpoints (tree_size, root_hash, last_tx_id, last_position, created_at, key_id, signature, consistency_proof)
-         values ($1, $2, $3::xid8, $4, $5, $6, $7, $8::text[]) returning id`,
-        [unsigned.treeSize, unsigned.rootHash, last?.tx_id ?? null, unsigned.lastPosition, unsigned.createdAt, key.keyId, signature, proof],
+        `insert into es_log_checkpoints
+           (tree_size, root_hash, last_tx_id, last_position, created_at, key_id, signature, consistency_proof, frontier)
+         values ($1, $2, $3::xid8, $4, $5, $6, $7, $8::text[], $9::text[]) returning id`,
+        [
+          unsigned.treeSize,
+          unsigned.rootHash,
+          last?.tx_id ?? previous?.lastTxId ?? null,
+          unsigned.lastPosition,
+          unsigned.createdAt,
+          key.keyId,
+          signature,
+          proof,
+          tree.frontier.map((h) => h.toString('hex')),
+        ],
       );
       return { id: Number(row.id), ...unsigned, signature };
     });
+  }
+
+  /**
+   * Waits, up to FINALITY_WAIT_MS, for the transactions running when it was
+   * called to end, so that a checkpoint covers every event committed before
+   * it was asked for; a longer transaction leaves the events after it to the next one.
+   */
+  private async awaitFinality(manager: EntityManager): Promise<void> {
+    const [{ horizon }]: { horizon: string }[] = await manager.query(`select pg_snapshot_xmax(pg_current_snapshot())::text as horizon`);
+    const until = Date.now() + FINALITY_WAIT_MS;
+    for (;;) {
+      const [{ final }]: { final: boolean }[] = await manager.query(
+        `select pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 as final`,
+        [horizon],
+      );
+      if (final || Date.now() >= until) return;
+      await new Promise((done) => setTimeout(done, 10));
+    }
   }
 
   /** Newest first, `limit` per page; the cursor is the last id of the page before. */
@@ -323,15 +373,6 @@ export class LogCheckpoints {
     }
   }
 
-  /** The hashes of the events no transaction can still precede, in global order. */
-  private async finalLeaves(manager: EntityManager): Promise<{ hashes: Buffer[]; last: LeafRow | undefined }> {
-    const rows: LeafRow[] = await manager.query(
-      `select position, tx_id::text as tx_id, hash from es_events
-        where tx_id < pg_snapshot_xmin(pg_current_snapshot()) order by tx_id, position`,
-    );
-    return { hashes: rows.map((r) => leafHash(Buffer.from(r.hash, 'hex'))), last: rows[rows.length - 1] };
-  }
-
   /** The leaf hashes and positions of the first `size` events in global order. */
   private async leaves(manager: EntityManager, size: number): Promise<{ hashes: Buffer[]; positions: number[] }> {
     const rows: LeafRow[] = await manager.query(
@@ -353,7 +394,17 @@ export class LogCheckpoints {
       keyId: r.key_id,
       signature: r.signature,
       consistencyProof: r.consistency_proof,
+      frontier: r.frontier,
     }));
+  }
+}
+
+/** The checkpoint's tree, resumed from its stored frontier; null when the frontier has not the shape of its size. */
+function resume(c: StoredCheckpoint): MerkleAccumulator | null {
+  try {
+    return MerkleAccumulator.fromFrontier(c.treeSize, c.frontier.map((h) => Buffer.from(h, 'hex')));
+  } catch {
+    return null;
   }
 }
 

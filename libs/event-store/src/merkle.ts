@@ -67,25 +67,60 @@ export function consistencyProof(leaves: readonly Buffer[], oldSize: number, new
   if (!(oldSize >= 0 && oldSize <= newSize && newSize <= leaves.length)) {
     throw new RangeError(`no consistency proof from ${oldSize} to ${newSize}`);
   }
+  return consistencyPath(oldSize, newSize, (from, to) => subtreeRoot(leaves, from, to));
+}
+
+/**
+ * The same proof from what a checkpoint keeps, without the old leaves: the
+ * old tree's frontier and the leaves added since. Every node of the proof is
+ * either a perfect subtree of the old tree (a frontier node) or lies wholly
+ * among the new leaves.
+ */
+export function extensionProof(oldSize: number, frontier: readonly Buffer[], added: readonly Buffer[]): Buffer[] {
+  const peaks = frontierRanges(oldSize);
+  if (peaks.length !== frontier.length) throw new RangeError(`a tree of ${oldSize} has ${peaks.length} frontier nodes`);
+  return consistencyPath(oldSize, oldSize + added.length, (from, to) => {
+    if (from >= oldSize) return subtreeRoot(added, from - oldSize, to - oldSize);
+    const peak = peaks.findIndex((p) => p.from === from && p.to === to);
+    if (peak < 0) throw new RangeError(`[${from}, ${to}) is not a frontier node of a tree of ${oldSize}`);
+    return frontier[peak];
+  });
+}
+
+/** PROOF(m, D[n]) of RFC 9162 2.1.4.1, with `mth(from, to)` giving the hash of the subtree over leaves [from, to). */
+function consistencyPath(oldSize: number, newSize: number, mth: (from: number, to: number) => Buffer): Buffer[] {
   if (oldSize === 0 || oldSize === newSize) return [];
   const proof: Buffer[] = [];
   const sub = (m: number, from: number, to: number, whole: boolean): void => {
     const n = to - from;
     if (m === n) {
-      if (!whole) proof.push(subtreeRoot(leaves, from, to));
+      if (!whole) proof.push(mth(from, to));
       return;
     }
     const k = split(n);
     if (m <= k) {
       sub(m, from, from + k, whole);
-      proof.push(subtreeRoot(leaves, from + k, to));
+      proof.push(mth(from + k, to));
     } else {
       sub(m - k, from + k, to, false);
-      proof.push(subtreeRoot(leaves, from, from + k));
+      proof.push(mth(from, from + k));
     }
   };
   sub(oldSize, 0, newSize, true);
   return proof;
+}
+
+/** The perfect subtrees a tree of `size` leaves decomposes into, left to right: one per bit set in `size`. */
+function frontierRanges(size: number): { from: number; to: number }[] {
+  const ranges: { from: number; to: number }[] = [];
+  let from = 0;
+  for (let bit = 2 ** Math.floor(Math.log2(Math.max(size, 1))); bit >= 1; bit /= 2) {
+    if (Math.floor(size / bit) % 2 === 1) {
+      ranges.push({ from, to: from + bit });
+      from += bit;
+    }
+  }
+  return ranges;
 }
 
 const odd = (x: number) => x % 2 === 1;
@@ -167,6 +202,21 @@ function isPowerOfTwo(n: number): boolean {
 export class MerkleAccumulator {
   private readonly peaks: { hash: Buffer; size: number }[] = [];
   private count = 0;
+
+  /** Resumes from a tree's frontier (see {@link frontier}). */
+  static fromFrontier(size: number, frontier: readonly Buffer[]): MerkleAccumulator {
+    const ranges = frontierRanges(size);
+    if (ranges.length !== frontier.length) throw new RangeError(`a tree of ${size} has ${ranges.length} frontier nodes`);
+    const accumulator = new MerkleAccumulator();
+    ranges.forEach((range, i) => accumulator.peaks.push({ hash: frontier[i], size: range.to - range.from }));
+    accumulator.count = size;
+    return accumulator;
+  }
+
+  /** The roots of the perfect subtrees of the leaves so far, left to right: all a later tree needs of them. */
+  get frontier(): Buffer[] {
+    return this.peaks.map((p) => p.hash);
+  }
 
   get size(): number {
     return this.count;
