@@ -54,6 +54,21 @@ describe('outbound webhooks (DESIGN 2.7)', () => {
     expectProblem(await t.request('GET', `/webhooks/${created.body.id}/deliveries`), 404, 'webhook-not-found');
   });
 
+  it('creates one webhook per Idempotency-Key: a repeat names it, another body is refused', async () => {
+    const headers = { 'idempotency-key': 'hook-once' };
+    const body = { url: 'https://example.com/once' };
+    const first = await t.request('POST', '/webhooks', { body, headers });
+    expect(first.status).toBe(201);
+    const again = await t.request('POST', '/webhooks', { body, headers });
+    expectProblem(again, 409, 'webhook-already-created');
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.text).not.toContain(first.body.secret);
+    expectProblem(await t.request('POST', '/webhooks', { body: { url: 'https://example.com/other' }, headers }), 422, 'idempotency-key-reused');
+    const list = await t.request('GET', '/webhooks?limit=500');
+    expect(list.body.items.filter((w: { url: string }) => w.url === 'https://example.com/once')).toHaveLength(1);
+    expect((await t.request('DELETE', `/webhooks/${first.body.id}`)).status).toBe(204);
+  });
+
   it('delivers each matching event to a receiver on loopback, signed, in the log’s order', async () => {
     const receiver = await startReceiver();
     receivers.push(receiver);

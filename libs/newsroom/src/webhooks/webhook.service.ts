@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig, ProblemError } from '@app/platform';
+import { AppConfig, ProblemError, type IdempotencyContext } from '@app/platform';
 import { encodeCursor, decodeCursor, type Page } from '../application/read-page';
 import type { FeedFilter } from '../live/feed-events';
 import { newWebhookSecret } from './webhook-signature';
@@ -9,6 +9,9 @@ import { checkWebhookUrl } from './webhook-url';
 
 /** The subscriber that turns events into webhook deliveries (its checkpoint is in es_checkpoints). */
 export const WEBHOOKS_SUBSCRIBER = 'webhooks';
+
+/** `es_idempotency.stream_id` of the webhooks created with an Idempotency-Key. */
+const IDEMPOTENCY_STREAM = 'webhooks';
 
 export interface CreatedWebhook {
   id: string;
@@ -82,8 +85,12 @@ export class WebhookService {
    * checkpoint. The checkpoint row is locked as a batch of the subscriber
    * locks it, so every batch committed later sees the webhook and none before
    * did: no event is skipped or fanned out twice.
+   *
+   * With an Idempotency-Key, its claim is written in the same transaction:
+   * a repeat answers 409 with the first webhook's id (its secret was shown
+   * once), or 422 when the request differs.
    */
-  async create(url: string, filter: FeedFilter): Promise<CreatedWebhook> {
+  async create(url: string, filter: FeedFilter, idempotency?: IdempotencyContext & { given: string }): Promise<CreatedWebhook> {
     const checked = await checkWebhookUrl(url, this.config.WEBHOOK_ALLOW_PRIVATE_URLS);
     const id = randomUUID();
     const secret = newWebhookSecret();
@@ -92,13 +99,33 @@ export class WebhookService {
       `insert into es_checkpoints (name, tx_id, position) values ($1, '0', 0) on conflict (name) do nothing`,
       [WEBHOOKS_SUBSCRIBER],
     );
-    const rows: { created_at: Date }[] = await this.dataSource.query(
-      `with c as (select tx_id, position from es_checkpoints where name = $5 for update)
-       insert into webhooks (id, url, secret, filter, after_tx_id, after_position)
-       select $1, $2, $3, $4::jsonb, c.tx_id, c.position from c
-       returning created_at`,
-      [id, checked.toString(), secret, JSON.stringify(stored), WEBHOOKS_SUBSCRIBER],
-    );
+    const rows = await this.dataSource.transaction(async (manager) => {
+      if (idempotency) {
+        const claimed: unknown[] = await manager.query(
+          `insert into es_idempotency (key, request_hash, stream_id, result) values ($1, $2, $3, jsonb_build_object('id', $4::text))
+           on conflict (key) do nothing returning key`,
+          [idempotency.key, idempotency.requestHash, IDEMPOTENCY_STREAM, id],
+        );
+        if (claimed.length === 0) {
+          const [first]: { request_hash: string; result: { id?: string } | null }[] = await manager.query(
+            'select request_hash, result from es_idempotency where key = $1',
+            [idempotency.key],
+          );
+          if (first.request_hash !== idempotency.requestHash) {
+            throw new ProblemError(422, 'idempotency-key-reused', 'Unprocessable Content', `Idempotency-Key ${idempotency.given} was already used with a different request`);
+          }
+          throw alreadyCreated(idempotency.given, first.result?.id);
+        }
+      }
+      const created: { created_at: Date }[] = await manager.query(
+        `with c as (select tx_id, position from es_checkpoints where name = $5 for update)
+         insert into webhooks (id, url, secret, filter, after_tx_id, after_position)
+         select $1, $2, $3, $4::jsonb, c.tx_id, c.position from c
+         returning created_at`,
+        [id, checked.toString(), secret, JSON.stringify(stored), WEBHOOKS_SUBSCRIBER],
+      );
+      return created;
+    });
     return { id, url: checked.toString(), filter: stored, createdAt: rows[0].created_at.toISOString(), secret };
   }
 
@@ -168,6 +195,18 @@ export class WebhookService {
 
 function compactFilter(filter: FeedFilter): FeedFilter {
   return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) as FeedFilter;
+}
+
+function alreadyCreated(given: string, id: string | undefined): ProblemError {
+  return new ProblemError(
+    409,
+    'webhook-already-created',
+    'Conflict',
+    `the webhook created for Idempotency-Key ${given} had its secret shown once, in the response to the first request` +
+      `${id ? ` (its id is ${id})` : ''}: delete it and create another if the secret was lost`,
+    undefined,
+    id ? { id } : {},
+  );
 }
 
 function notFound(id: string): ProblemError {

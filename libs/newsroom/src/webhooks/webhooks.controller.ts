@@ -1,14 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Roles } from '@app/access';
+import type { FastifyRequest } from 'fastify';
+import { CurrentActor, Roles, type Actor } from '@app/access';
+import { idempotencyOf } from '@app/platform';
 import { PageParams } from '../http/page.params.dto';
 import { CreateWebhookRequest } from './webhook.request.dto';
 import { WebhookService } from './webhook.service';
@@ -29,8 +34,20 @@ export class WebhooksController {
       'The webhook: it receives the feed events after now that its filter matches, signed with `secret` (shown once) the Standard Webhooks way.',
   })
   @ApiBadRequestResponse({ description: 'A URL that is not http(s), carries credentials, or points at a private address; or a bad filter.' })
-  async create(@Body() body: CreateWebhookRequest) {
-    return this.webhooks.create(body.url, { ...body.filter });
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Creates one webhook however often it is sent; a repeat answers 409 with its id, since the secret is shown once.',
+  })
+  @ApiConflictResponse({ description: 'webhook-already-created: this Idempotency-Key already created a webhook (its id is in the problem).' })
+  @ApiUnprocessableEntityResponse({ description: 'idempotency-key-reused: this Idempotency-Key came with another request.' })
+  async create(@Body() body: CreateWebhookRequest, @CurrentActor() actor: Actor, @Req() request: FastifyRequest) {
+    const idempotency = idempotencyOf(request, actor.keyId);
+    return this.webhooks.create(
+      body.url,
+      { ...body.filter },
+      idempotency && { ...idempotency, given: String(request.headers['idempotency-key']) },
+    );
   }
 
   @Get()
