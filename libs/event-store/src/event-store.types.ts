@@ -24,6 +24,15 @@ export interface StoredEvent<Data = JsonObject> {
   hash: string;
 }
 
+/** An event as a fold reads it: what it says, where it stands, when it was recorded (ISO, milliseconds). */
+export interface EventData {
+  type: string;
+  data: JsonObject;
+  position: number;
+  version: number;
+  recordedAt: string;
+}
+
 export interface AppendOptions {
   /** Metadata merged into every event's own metadata (actor, correlation and causation ids). */
   metadata?: JsonObject;

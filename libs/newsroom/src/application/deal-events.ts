@@ -9,8 +9,7 @@ import { dealStreamId } from './command-context';
  * stream); the fold applies the exact cut, and reports a cut that does not parse.
  */
 export async function readDealEvents(store: EventStore, dealId: string, cut: DealCut = {}): Promise<RecordedDealEvent[]> {
-  const events = await store.readStream(dealStreamId(dealId), { recordedUpTo: recordedUpTo(cut) });
-  return events.map(recordedDealEvent);
+  return (await store.readStreamData(dealStreamId(dealId), { recordedUpTo: recordedUpTo(cut) })) as unknown as RecordedDealEvent[];
 }
 
 export function recordedDealEvent(event: StoredEvent): RecordedDealEvent {

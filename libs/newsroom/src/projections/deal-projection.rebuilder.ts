@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, type JsonObject } from '@app/event-store';
 import type { RecordedDealEvent } from '../domain/deal.events';
 import { dealIdOfStream } from '../application/command-context';
+import { recordedDealEvent } from '../application/deal-events';
 import { dealRowWrites, DealProjector, LIVE_TABLES, type DealRows, type DealTables } from './deal.projection';
 
 export type RebuildProgress = (done: number, total: number) => void;
@@ -21,6 +22,7 @@ const REBUILD_LOCK = 73_410_002;
 /** Events read per query, and rows written per statement (whole deals, so a little more). */
 const PAGE = 5_000;
 const BATCH_EVENTS = 5_000;
+const WRITES_IN_FLIGHT = 2;
 
 interface EventRow {
   stream_id: string;
@@ -29,7 +31,7 @@ interface EventRow {
   type: string;
   schema_version: number;
   data: JsonObject;
-  recorded_at: Date;
+  recorded_at: string;
 }
 
 /**
@@ -66,9 +68,20 @@ export class DealProjectionRebuilder {
   private async run(onProgress?: RebuildProgress): Promise<RebuildResult> {
     const started = process.hrtime.bigint();
     const [{ total }]: { total: string }[] = await this.dataSource.query(`select count(*) as total from es_events where stream_id like 'deal-%'`);
+    // the copies' secondary indexes are built once they are filled, not row by row
+    const deferred: string[] = [];
     for (const [live, next] of TABLE_PAIRS) {
       await this.dataSource.query(`drop table if exists ${next}`);
       await this.dataSource.query(`create table ${next} (like ${live} including all)`);
+      const secondary: { indexname: string; indexdef: string }[] = await this.dataSource.query(
+        `select indexname, indexdef from pg_indexes
+          where tablename = $1 and indexname not in (select conname from pg_constraint where conrelid = $1::regclass)`,
+        [next],
+      );
+      for (const index of secondary) {
+        await this.dataSource.query(`drop index ${index.indexname}`);
+        deferred.push(index.indexdef);
+      }
     }
     onProgress?.(0, Number(total));
     let events = 0;
@@ -76,10 +89,16 @@ export class DealProjectionRebuilder {
     let batch: DealRows = { deals: [], claims: [], timeline: [] };
     let projector: DealProjector | null = null;
     let streamId: string | null = null;
+    // writes in flight, each on a connection of its own, while the next events are read and projected
+    const writing: Promise<void>[] = [];
     const flush = async () => {
       if (batch.timeline.length === 0) return;
-      await this.write(this.dataSource.manager, batch);
+      const rows = batch;
       batch = { deals: [], claims: [], timeline: [] };
+      if (writing.length >= WRITES_IN_FLIGHT) await writing.shift();
+      const write = this.write(this.dataSource.manager, rows);
+      write.catch(() => undefined); // awaited in turn, and at the end
+      writing.push(write);
       onProgress?.(events, Number(total));
     };
     const closeDeal = async () => {
@@ -88,14 +107,11 @@ export class DealProjectionRebuilder {
       deals++;
       if (batch.timeline.length >= BATCH_EVENTS) await flush();
     };
-    let after: [string, number] = ['', 0];
+    let page = this.readPage(['', 0]);
     for (;;) {
-      const rows: EventRow[] = await this.dataSource.query(
-        `select stream_id, version, position, type, schema_version, data, recorded_at from es_events
-          where stream_id like 'deal-%' and (stream_id, version) > ($1, $2)
-          order by stream_id, version limit ${PAGE}`,
-        after,
-      );
+      const rows = await page;
+      const last = rows[rows.length - 1];
+      if (rows.length === PAGE && last !== undefined) page = this.readPage([last.stream_id, Number(last.version)]);
       for (const row of rows) {
         if (row.stream_id !== streamId) {
           await closeDeal();
@@ -106,11 +122,12 @@ export class DealProjectionRebuilder {
         events++;
       }
       if (rows.length < PAGE) break;
-      const last = rows[rows.length - 1] as EventRow;
-      after = [last.stream_id, Number(last.version)];
     }
     await closeDeal();
     await flush();
+    await Promise.all(writing);
+    await Promise.all(deferred.map((definition) => this.dataSource.query(definition)));
+    for (const [, next] of TABLE_PAIRS) await this.dataSource.query(`analyze ${next}`);
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`lock table ${TABLE_PAIRS.map(([live]) => live).join(', ')} in access exclusive mode`);
       events += await this.catchUp(manager);
@@ -141,9 +158,7 @@ export class DealProjectionRebuilder {
       for (const table of Object.values(NEXT_TABLES)) await manager.query(`delete from ${table} where deal_id = $1`, [dealId]);
       const projector = new DealProjector();
       const stored = await this.store.readStream(streamId, {}, manager);
-      for (const event of stored) {
-        projector.apply({ type: event.type, data: event.data, position: event.position, version: event.version, recordedAt: event.recordedAt.toISOString() } as unknown as RecordedDealEvent);
-      }
+      for (const event of stored) projector.apply(recordedDealEvent(event));
       events += stored.length;
       await this.write(manager, projector.rows());
     }
@@ -155,6 +170,20 @@ export class DealProjectionRebuilder {
     await manager.query(`with fresh as (select 1), ${ctes} select 1`, parameters);
   }
 
+  /** The deal events after a (stream, version), in stream and version order. */
+  private readPage(after: [string, number]): Promise<EventRow[]> {
+    const page: Promise<EventRow[]> = this.dataSource.query(
+      `select stream_id, version, position, type, schema_version, data,
+              to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
+         from es_events
+        where stream_id like 'deal-%' and (stream_id, version) > ($1, $2)
+        order by stream_id, version limit ${PAGE}`,
+      after,
+    );
+    page.catch(() => undefined); // read ahead: awaited by the loop, unless it stopped on an error of its own
+    return page;
+  }
+
   private recorded(row: EventRow): RecordedDealEvent {
     const { data } = this.store.upcasters.upcast(row.type, row.schema_version, row.data);
     return {
@@ -162,7 +191,7 @@ export class DealProjectionRebuilder {
       data,
       position: Number(row.position),
       version: Number(row.version),
-      recordedAt: row.recorded_at.toISOString(),
+      recordedAt: row.recorded_at,
     } as unknown as RecordedDealEvent;
   }
 }
