@@ -154,6 +154,21 @@ describe('GET /feed: the live feed (DESIGN 2.7)', () => {
     await client.waitForComment((c) => c === 'heartbeat', 2000);
   });
 
+  it('moves a filtered client’s Last-Event-ID past the events it skips, with the heartbeat', async () => {
+    const quiet = await openDeal(t, t.keys.editor, 'Quiet deal');
+    const client = await feed(`?dealId=${quiet}`);
+    const busy = await openDeal(t, t.keys.editor, 'Busy deal');
+    const claimId = await recordClaim(t, t.keys.editor, busy);
+    const [last] = (await t.request('GET', `/deals/${busy}/timeline?axis=recorded`)).body.entries.filter((e: { claimId: string }) => e.claimId === claimId);
+    await client.waitForComment(() => client.lastEventId() === String(last.position), 3000);
+    expect(client.events).toEqual([]);
+    client.close();
+    const resumed = await feed(`?dealId=${quiet}`, { 'last-event-id': client.lastEventId()! });
+    const quietClaim = await recordClaim(t, t.keys.editor, quiet);
+    const event = await resumed.waitFor(() => true);
+    expect(event.data.claimId).toBe(quietClaim);
+  });
+
   it('keeps a quiet connection open past the request timeouts, with heartbeats', async () => {
     const strict = await startAppInstance(t.db, { HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '1000', FEED_HEARTBEAT_MS: '200' });
     try {

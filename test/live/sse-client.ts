@@ -9,6 +9,8 @@ export interface SseClient {
   status: number;
   events: SseEvent[];
   comments: string[];
+  /** What an EventSource would send as Last-Event-ID on reconnection. */
+  lastEventId(): string | null;
   /** Resolves when an event matching `predicate` has come (looking at those already received too). */
   waitFor(predicate: (event: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
   /** Resolves once `count` events have come. */
@@ -29,6 +31,7 @@ export async function openFeed(url: string, key: string, headers: Record<string,
     for (const waiter of waiters) waiter();
   };
   let finished = false;
+  let lastEventId: string | null = null;
   const ended = (async () => {
     if (!response.body || response.status !== 200) return;
     const decoder = new TextDecoder();
@@ -47,6 +50,7 @@ export async function openFeed(url: string, key: string, headers: Record<string,
             else if (line.startsWith('id:')) id = line.slice(3).trim();
             else if (line.startsWith('data:')) data.push(line.slice(5).trim());
           }
+          if (id !== null) lastEventId = id;
           if (data.length > 0) events.push({ id, data: JSON.parse(data.join('\n')), receivedAt: Date.now() });
         }
         changed();
@@ -83,6 +87,7 @@ export async function openFeed(url: string, key: string, headers: Record<string,
     status: response.status,
     events,
     comments,
+    lastEventId: () => lastEventId,
     waitFor: (predicate, timeoutMs = 10_000) => wait(() => events.find(predicate), timeoutMs, 'an event'),
     waitForCount: async (count, timeoutMs = 20_000) => {
       await wait(() => (events.length >= count ? true : undefined), timeoutMs, `${count} events`);

@@ -20,6 +20,8 @@ const CUT_OFF_GRACE_MS = 10_000;
  */
 class FeedClient {
   closed = false;
+  /** The last `id:` written: the client's Last-Event-ID. */
+  private lastId = 0;
   private closedWaiters: (() => void)[] = [];
 
   constructor(
@@ -39,7 +41,10 @@ class FeedClient {
     let text = '';
     for (const item of items) {
       if (compareCheckpoints(item.checkpoint, this.cursor) <= 0) continue;
-      if (matches(item, this.filter)) text += `id: ${item.event.position}\ndata: ${item.json}\n\n`;
+      if (matches(item, this.filter)) {
+        text += `id: ${item.event.position}\ndata: ${item.json}\n\n`;
+        this.lastId = item.event.position;
+      }
     }
     if (compareCheckpoints(upTo, this.cursor) > 0) this.cursor = upTo;
     if (text) this.out.write(text);
@@ -47,6 +52,18 @@ class FeedClient {
 
   comment(text: string): void {
     if (!this.closed) this.out.write(`: ${text}\n\n`);
+  }
+
+  /**
+   * A comment that also moves the client's Last-Event-ID up to its cursor: an
+   * `id:` without data dispatches nothing, so a filtered client that saw no
+   * event for long resumes from here rather than reading the skipped events again.
+   */
+  heartbeat(): void {
+    if (this.closed) return;
+    const progress = this.cursor.position !== this.lastId && this.cursor.position > 0;
+    if (progress) this.lastId = this.cursor.position;
+    this.out.write(`${progress ? `id: ${this.cursor.position}\n` : ''}: heartbeat\n\n`);
   }
 
   /** Bytes written that the client has not taken yet. */
@@ -122,7 +139,7 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.loop = this.run();
     this.heartbeat = setInterval(() => {
-      for (const client of this.clients) client.comment('heartbeat');
+      for (const client of this.clients) client.heartbeat();
     }, this.config.FEED_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
