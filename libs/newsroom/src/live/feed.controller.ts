@@ -18,7 +18,7 @@ export class FeedController {
   @ApiOkResponse({
     description:
       'Server-sent events, one per stored event: `id:` its global position, data `{ position, dealId, type, claimId?, recordedAt, version, changes }`. ' +
-      'A comment every 15 s; a client too slow to keep up is cut off with a comment naming the id to resume after.',
+      'A heartbeat comment every 15 s, with an `id:` line past the events a filter skipped; a client too slow to keep up is cut off with a comment naming the id to resume after.',
   })
   @ApiBadRequestResponse({ description: 'A bad filter, or an id that names no event.' })
   async stream(
