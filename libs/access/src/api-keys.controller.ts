@@ -11,11 +11,10 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { idempotencyOf, ProblemError } from '@app/platform';
+import { idempotencyOf, PageParams, ProblemError } from '@app/platform';
 import { CurrentActor, Roles } from './access.decorators';
 import { ApiKeyService } from './api-key.service';
 import { CreateApiKeyRequest } from './create-api-key.request.dto';
-import { ListApiKeysQuery } from './list-api-keys.query.dto';
 import type { Actor } from './roles';
 
 @ApiTags('access')
@@ -27,7 +26,7 @@ export class ApiKeysController {
   @Get()
   @Roles('admin')
   @ApiOkResponse({ description: '{ items, nextCursor }: id, name, roles, createdAt, revokedAt of each key, oldest first; never a secret.' })
-  async list(@Query() query: ListApiKeysQuery) {
+  async list(@Query() query: PageParams) {
     return this.keys.list(query);
   }
 

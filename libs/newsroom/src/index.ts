@@ -19,7 +19,7 @@ export * from './application/list-deals/list-deals.params.dto';
 export * from './application/list-claims/list-claims.params.dto';
 export * from './application/get-deal-state/get-deal-state.params.dto';
 export * from './application/get-deal-timeline/get-deal-timeline.params.dto';
-export * from './http/page.params.dto';
+export { PageParams } from '@app/platform';
 export * from './http/command-context.decorator';
 export * from './http/money.request.dto';
 export * from './http/source.request.dto';

@@ -309,27 +309,8 @@ export function claimRecordOf(facts: ClaimFacts): ClaimRecord {
 
 /** The facts of a record: what {@link claimRecordOf} needs to make it again. */
 export function claimFactsOf(record: ClaimRecord): ClaimFacts {
-  return {
-    claimId: record.claimId,
-    dealId: record.dealId,
-    kind: record.kind,
-    statement: record.statement,
-    occurredAt: record.occurredAt,
-    amount: record.amount,
-    party: record.party,
-    agreementLevel: record.agreementLevel,
-    regulatoryOutcome: record.regulatoryOutcome,
-    contradicts: record.contradicts,
-    sources: record.sources,
-    recordedBy: record.recordedBy,
-    recordedAt: record.recordedAt,
-    position: record.position,
-    version: record.version,
-    revision: record.revision,
-    correctedBy: record.correctedBy,
-    latestVerdict: record.latestVerdict,
-    retraction: record.retraction,
-  };
+  const { verdict: _v, counts: _c, start: _s, earliestPublishedAt: _e, orderKey: _o, comparableAmount: _a, partyKey: _p, ...facts } = record;
+  return facts;
 }
 
 /** The record after one more event about this claim (a new object; the old one is untouched). */

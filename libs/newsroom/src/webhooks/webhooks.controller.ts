@@ -14,7 +14,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { CurrentActor, Roles, type Actor } from '@app/access';
 import { idempotencyOf } from '@app/platform';
-import { PageParams } from '../http/page.params.dto';
+import { PageParams } from '@app/platform';
 import { CreateWebhookRequest } from './webhook.request.dto';
 import { WebhookService } from './webhook.service';
 

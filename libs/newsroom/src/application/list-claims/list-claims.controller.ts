@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { uuid } from '../../http/command-context.decorator';
-import { PageParams } from '../../http/page.params.dto';
+import { PageParams } from '@app/platform';
 import { ListClaimsParams } from './list-claims.params.dto';
 import { ListClaimsQuery } from './list-claims.query';
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { CLAIM_VERDICT_STATES, type ClaimVerdictState } from '../../domain/deal.events';
-import { PageParams } from '../../http/page.params.dto';
+import { PageParams } from '@app/platform';
 
 export class ListClaimsParams extends PageParams {
   @ApiPropertyOptional({ enum: CLAIM_VERDICT_STATES, example: 'unreviewed' })

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { DEAL_KINDS, DEAL_STATUSES, type DealKind, type DealStatus } from '../../domain/deal.events';
-import { PageParams } from '../../http/page.params.dto';
+import { PageParams } from '@app/platform';
 
 export class ListDealsParams extends PageParams {
   @ApiPropertyOptional({ enum: DEAL_STATUSES })
