@@ -156,7 +156,8 @@ describe('GET /feed: the live feed (DESIGN 2.7)', () => {
 
   it('moves a filtered client’s Last-Event-ID past the events it skips, with the heartbeat', async () => {
     const quiet = await openDeal(t, t.keys.editor, 'Quiet deal');
-    const client = await feed(`?dealId=${quiet}`);
+    const [opening] = (await t.request('GET', `/deals/${quiet}/timeline?axis=recorded`)).body.entries;
+    const client = await feed(`?dealId=${quiet}&after=${opening.position}`);
     const busy = await openDeal(t, t.keys.editor, 'Busy deal');
     const claimId = await recordClaim(t, t.keys.editor, busy);
     const [last] = (await t.request('GET', `/deals/${busy}/timeline?axis=recorded`)).body.entries.filter((e: { claimId: string }) => e.claimId === claimId);
