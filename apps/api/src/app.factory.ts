@@ -1,19 +1,40 @@
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, checkRequestInput, invalidInput, problemType, sendProblem, toProblemDocument } from '@app/platform';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
+import {
+  AppConfig,
+  AppLogger,
+  checkRequestInput,
+  createRequestLogger,
+  createRootLogger,
+  invalidInput,
+  noteRequestFacts,
+  problemType,
+  sendProblem,
+  toProblemDocument,
+} from '@app/platform';
 import { registerHttpProtection } from '@app/access';
 import { AppModule } from './app.module';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+export interface CreateAppOptions {
+  /** false: log nothing (tests), unless logStream is given. */
+  logger?: false;
+  /** Where the JSON log lines go instead of stdout (tests read them back). */
+  logStream?: DestinationStream;
+}
 
 /** Builds the API as production runs it; tests call this too, then listen on port 0. */
-export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const silent = options.logger === false && !options.logStream;
+  const logger = createRootLogger({ LOG_LEVEL: silent ? 'silent' : config.LOG_LEVEL }, options.logStream);
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // the request line is written once the response is finished (createRequestLogger), not by Fastify
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: BODY_LIMIT,
     // slow clients cannot hold a connection: the whole request, idle sockets and keep-alive are bounded
     requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
@@ -34,10 +55,16 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: options.logger ?? LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
+  app.useLogger(new AppLogger(logger));
   const fastify = app.getHttpAdapter().getInstance();
+  // first of all hooks, so that requests answered early (415, 429, bad input) are logged too
+  const requestLogger = createRequestLogger(logger);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    Object.assign(request.raw, { id: request.id });
+    requestLogger(request.raw, reply.raw);
+    done();
+  });
   fastify.server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   // text PostgreSQL cannot store, and bodies too deep or too large to validate cheaply, are a 400 before any route runs
   fastify.addHook('preValidation', async (request, reply) => {
@@ -65,6 +92,9 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
+    // the guard put the key's identity on the request; the request line names the key by id only
+    const actor = (request as { actor?: { keyId?: string } }).actor;
+    noteRequestFacts(request.raw, { route: request.routeOptions.url, keyId: actor?.keyId });
   });
   app.enableShutdownHooks();
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@app/platform';
 import { createApp } from './app.factory';
+import { StartupService } from './startup.service';
 
 async function main(): Promise<void> {
   let config;
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
-  new Logger('Main').log(`API on ${url}; Swagger UI at ${url}/docs`);
+  app.get(StartupService).announce(url);
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,8 @@ const DEMO_DATA_LOCK = 0x6e657773_64656d6fn; // 'newsdemo'
 @Injectable()
 export class StartupService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Startup');
+  /** The demo keys made on this start, shown once the server listens (announce). */
+  private demoKeys?: Record<Role, { key: string }>;
 
   constructor(
     private readonly config: AppConfig,
@@ -76,22 +78,44 @@ export class StartupService implements OnApplicationBootstrap {
       } catch (error) {
         this.logger.error(`the demo data did not load: ${error instanceof Error ? error.message : String(error)}`);
       }
-      this.printDemoKeys(demoKeys);
+      this.demoKeys = demoKeys;
     } finally {
       await runner.query('select pg_advisory_unlock($1)', [DEMO_DATA_LOCK.toString()]).catch(() => undefined);
       await runner.release();
     }
   }
 
-  private printDemoKeys(demoKeys: Record<Role, { key: string }>): void {
-    const host = this.config.HOST === '0.0.0.0' || this.config.HOST === '::' ? 'localhost' : this.config.HOST;
+  /**
+   * Once the server listens: where the API and its docs are and, on the start
+   * that loaded the demo data, its keys (printed this once: only their hashes
+   * are stored). A short plain block at a terminal, one log line otherwise.
+   */
+  announce(url: string, out: NodeJS.WriteStream = process.stdout): void {
+    const keys = this.demoKeys;
+    this.demoKeys = undefined;
+    if (!out.isTTY) {
+      // the keys are shown once: never let LOG_LEVEL=warn swallow them
+      const level = Logger.isLevelEnabled('log') ? 'log' : 'warn';
+      this.logger[level](
+        keys
+          ? { msg: 'API ready; demo API keys (shown once)', url, docs: `${url}/docs`, demoKeys: Object.fromEntries(ROLES.map((r) => [r, keys[r].key])) }
+          : { msg: 'API ready', url, docs: `${url}/docs` },
+      );
+      return;
+    }
     const lines = [
-      `Swagger UI: http://${host}:${this.config.PORT}/docs ("Authorize" with one of these keys)`,
-      'Demo API keys, one per role. They are printed this once, on the first start: only their hashes are stored.',
-      ...ROLES.map((role) => `  ${role.padEnd(13)} ${demoKeys[role].key}`),
+      '',
+      `  Newsroom API   ${url}`,
+      `  Swagger UI     ${url}/docs`,
+      ...(keys
+        ? [
+            '',
+            '  Demo API keys, one per role (shown this once; "Authorize" in the Swagger UI with one):',
+            ...ROLES.map((role) => `    ${role.padEnd(13)} ${keys[role].key}`),
+          ]
+        : []),
+      '',
     ];
-    // the keys are shown once: never let LOG_LEVEL=warn swallow them
-    const level = Logger.isLevelEnabled('log') ? 'log' : 'warn';
-    for (const line of lines) this.logger[level](line);
+    out.write(lines.join('\n') + '\n');
   }
 }

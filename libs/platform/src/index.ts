@@ -13,4 +13,5 @@ export * from './http/input-limits';
 export * from './http/canonical-json';
 export * from './http/idempotency-key';
 export * from './cli/progress-bar';
+export * from './logging/logging';
 export * from './http/page.params.dto';

@@ -33,8 +33,9 @@ export class AppConfig {
   @IsBoolean({ message: 'DEMO_DATA must be true or false' })
   DEMO_DATA = true;
 
-  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
-  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+  /** The least severe lines logged; `silent` logs nothing (tests). Route mapping shows from `debug` on. */
+  @IsIn(['silent', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'silent' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
   @Transform(toInt)
   @IsInt()

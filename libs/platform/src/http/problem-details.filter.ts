@@ -103,7 +103,12 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest | undef
   void reply
     .status(problem.status)
     .header('content-type', PROBLEM_CONTENT_TYPE)
-    .send({ ...problem, ...(request ? { instance: echo(request.url, 2000) } : {}), ...(correlationId ? { correlationId } : {}) });
+    .send({
+      ...problem,
+      ...(request ? { instance: echo(request.url, 2000) } : {}),
+      // the request id of the log line and of X-Request-Id; correlationId is kept for clients that read it
+      ...(correlationId ? { requestId: correlationId, correlationId } : {}),
+    });
 }
 
 /** The one place where failures become application/problem+json responses. */

@@ -6,6 +6,8 @@ export interface ProblemDocument {
   detail?: string;
   instance?: string;
   correlationId?: string;
+  /** The request's id, as in X-Request-Id and the request's log line. */
+  requestId?: string;
   errors?: FieldError[];
   [extension: string]: unknown;
 }
