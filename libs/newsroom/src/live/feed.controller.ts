@@ -29,12 +29,9 @@ export class FeedController {
     const fromHeader = lastEventId !== undefined && lastEventId.trim() !== '';
     const after = fromHeader ? lastEventId.trim() : params.after;
     const field = fromHeader ? 'Last-Event-ID' : 'after';
-    let start = null;
-    if (after !== undefined) {
-      if (!FEED_POSITION.test(after)) throw badPosition(field, 'must be the id of a feed event (a non-negative integer)');
-      start = await this.feed.checkpointOf(Number(after));
-      if (start === null) throw badPosition(field, `names no event: ${after}`);
-    }
+    if (after !== undefined && !FEED_POSITION.test(after)) throw badPosition(field, 'must be the id of a feed event (a non-negative integer)');
+    const start = await this.feed.startAfter(after === undefined ? undefined : Number(after));
+    if (start === null) throw badPosition(field, `names no event: ${after}`);
     const filter = compileFilter(params);
     reply.hijack();
     reply.raw.writeHead(200, {

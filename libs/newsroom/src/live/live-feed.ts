@@ -165,8 +165,13 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
     return this.head;
   }
 
-  /** The place of the event at `position` in the log's order; null when no event has it. */
-  async checkpointOf(position: number): Promise<Checkpoint | null> {
+  /**
+   * Where a client starts: after the event at `position` in the log's order
+   * (null when no event has it), or, without a position, after every event
+   * readable now, which the tail may not have reached yet.
+   */
+  async startAfter(position: number | undefined): Promise<Checkpoint | null> {
+    if (position === undefined) return this.readableEnd();
     if (position === 0) return START;
     const rows: { tx_id: string }[] = await this.database.dataSource.query(
       'select tx_id::text as tx_id from es_events where position = $1',
@@ -176,11 +181,11 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Streams the feed to `out` from after `start` (null: from now on) until the
-   * client goes away or is cut off.
+   * Streams the feed to `out` from after `start` until the client goes away
+   * or is cut off.
    */
-  async serve(out: ServerResponse, start: Checkpoint | null, filter: CompiledFilter): Promise<void> {
-    const client = new FeedClient(out, filter, start ?? this.head);
+  async serve(out: ServerResponse, start: Checkpoint, filter: CompiledFilter): Promise<void> {
+    const client = new FeedClient(out, filter, start);
     this.clients.add(client);
     out.once('close', () => {
       this.clients.delete(client);
