@@ -335,7 +335,7 @@ describe('the deal read models in PostgreSQL', () => {
           for (const dealId of dealIds) {
             const stored = await readDealEvents(store, dealId);
             expect(await queries.execute(new GetDealStateQuery(dealId))).toEqual(JSON.parse(JSON.stringify(foldDeal(stored))));
-            expect(await queries.execute(new GetDealTimelineQuery(dealId, 'recorded'))).toEqual(JSON.parse(JSON.stringify(recordedTimeline(stored))));
+            expect(JSON.parse(await queries.execute(new GetDealTimelineQuery(dealId, 'recorded')))).toEqual(JSON.parse(JSON.stringify(recordedTimeline(stored))));
             // the audit trail, followed from cursor to cursor: every event once, in version order, whatever the page size
             const audit = await auditTrail(queries, dealId, 500);
             expect(audit.map((e) => e.version)).toEqual(stored.map((e) => e.version));

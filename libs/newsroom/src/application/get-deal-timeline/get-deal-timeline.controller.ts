@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { uuid } from '../../http/command-context.decorator';
@@ -13,7 +14,9 @@ export class GetDealTimelineController {
 
   @Get(':dealId/timeline')
   @ApiOkResponse({ description: '{ entries }: by valid time (the claims in order) or by recorded time (every event).' })
-  async timeline(@Param('dealId', uuid) dealId: string, @Query() params: TimelineParams) {
-    return { entries: await this.queries.execute(new GetDealTimelineQuery(dealId, params.axis)) };
+  async timeline(@Param('dealId', uuid) dealId: string, @Query() params: TimelineParams, @Res({ passthrough: true }) reply: FastifyReply) {
+    const entries = await this.queries.execute(new GetDealTimelineQuery(dealId, params.axis));
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return `{"entries":${entries}}`;
   }
 }

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@app/event-store';
-import { DealNotFoundError, validTimeline, type TimelineEntry } from '../../domain';
+import { DealNotFoundError, validTimeline } from '../../domain';
 import { readDealEvents } from '../deal-events';
 import { GetDealTimelineQuery } from './get-deal-timeline.query';
 
@@ -13,17 +13,17 @@ export class GetDealTimelineHandler implements IQueryHandler<GetDealTimelineQuer
     private readonly store: EventStore,
   ) {}
 
-  async execute({ dealId, axis }: GetDealTimelineQuery): Promise<TimelineEntry[]> {
+  async execute({ dealId, axis }: GetDealTimelineQuery): Promise<string> {
     if (axis === 'recorded') {
-      const rows: { entry: TimelineEntry }[] = await this.dataSource.query(
-        'select entry from deal_timeline where deal_id = $1 order by version',
+      const [row]: { entries: string | null }[] = await this.dataSource.query(
+        'select json_agg(entry order by version)::text as entries from deal_timeline where deal_id = $1',
         [dealId],
       );
-      if (rows.length === 0) throw new DealNotFoundError(dealId);
-      return rows.map((row) => row.entry);
+      if (!row?.entries) throw new DealNotFoundError(dealId);
+      return row.entries;
     }
     const events = await readDealEvents(this.store, dealId);
     if (events.length === 0) throw new DealNotFoundError(dealId);
-    return validTimeline(events);
+    return JSON.stringify(validTimeline(events));
   }
 }
