@@ -21,7 +21,7 @@ describe('API platform over HTTP', () => {
   it('serves /metrics and the OpenAPI document without a key', async () => {
     const metrics = await t.request('GET', '/metrics', { key: null });
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toContain('newsroom_events_total');
+    expect(metrics.text).toContain('newsroom_http_request_duration_seconds');
     const docs = await t.request('GET', '/docs-json', { key: null });
     expect(docs.status).toBe(200);
     expect(docs.body.openapi).toMatch(/^3\./);

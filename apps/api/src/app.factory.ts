@@ -10,6 +10,7 @@ import {
   createRequestLogger,
   createRootLogger,
   invalidInput,
+  Metrics,
   noteRequestFacts,
   problemType,
   sendProblem,
@@ -89,6 +90,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       });
       return reply;
     }
+  });
+  // request durations by route template (an unmatched path counts as one route, so labels stay few)
+  const { httpDuration } = app.get(Metrics);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    httpDuration.observe(labels, reply.elapsedTime / 1000);
+    done();
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));

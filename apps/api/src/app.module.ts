@@ -11,6 +11,7 @@ import {
   ConfigModule,
   createValidationPipe,
   DatabaseModule,
+  MetricsModule,
   ProblemDetailsFilter,
 } from '@app/platform';
 import { entities } from '../../../migrations/data-source';
@@ -28,6 +29,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ entities, migrations }),
+        MetricsModule,
         EventStoreModule,
         CqrsModule.forRoot(),
         AccessModule,

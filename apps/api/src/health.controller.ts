@@ -2,20 +2,17 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@app/access';
-import { AppConfig, Database, DATABASE_RETRY_AFTER_SECONDS, PROBLEM_CONTENT_TYPE, problemType } from '@app/platform';
-import { EventStore } from '@app/event-store';
+import { AppConfig, Database, DATABASE_RETRY_AFTER_SECONDS, Metrics, PROBLEM_CONTENT_TYPE, problemType } from '@app/platform';
 import { LiveMetrics } from '@app/newsroom/live';
 
 @ApiTags('operations')
 @Controller()
 export class HealthController {
-  private readonly started = Date.now();
-
   constructor(
     private readonly database: Database,
-    private readonly store: EventStore,
     private readonly config: AppConfig,
     private readonly live: LiveMetrics,
+    private readonly prometheus: Metrics,
   ) {}
 
   @Get('health')
@@ -42,27 +39,10 @@ export class HealthController {
 
   @Get('metrics')
   @Public()
-  @Header('content-type', 'text/plain; version=0.0.4')
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
-    const [row]: { events: string; streams: string }[] = await this.database.dataSource.query(
-      'select (select count(*) from es_events) as events, (select count(*) from es_streams) as streams',
-    );
-    const memory = process.memoryUsage();
-    return [
-      '# HELP newsroom_events_total Events in the log.',
-      '# TYPE newsroom_events_total gauge',
-      `newsroom_events_total ${row.events}`,
-      '# HELP newsroom_streams_total Streams (deals) in the log.',
-      '# TYPE newsroom_streams_total gauge',
-      `newsroom_streams_total ${row.streams}`,
-      '# HELP process_uptime_seconds Seconds since the process started.',
-      '# TYPE process_uptime_seconds gauge',
-      `process_uptime_seconds ${Math.round((Date.now() - this.started) / 1000)}`,
-      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
-      '# TYPE process_resident_memory_bytes gauge',
-      `process_resident_memory_bytes ${memory.rss}`,
-      ...(await this.live.lines()),
-      '',
-    ].join('\n');
+    // prom-client's registry (kept in memory, no query), then the subscribers' lag
+    return (await this.prometheus.text()) + [...(await this.live.lines()), ''].join('\n');
   }
+
 }

@@ -15,3 +15,4 @@ export * from './http/idempotency-key';
 export * from './cli/progress-bar';
 export * from './logging/logging';
 export * from './http/page.params.dto';
+export * from './metrics/metrics';

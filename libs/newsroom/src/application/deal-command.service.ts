@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Metrics } from '@app/platform';
 import {
   AppendResult,
   EventStore,
@@ -67,6 +68,7 @@ export class DealCommandService {
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   /**
@@ -77,6 +79,18 @@ export class DealCommandService {
    * the race; otherwise they answer 409. With If-Match nothing is retried.
    */
   async execute(target: string | null, command: DealCommand, context: CommandContext, retryable: boolean): Promise<CommandOutcome> {
+    try {
+      const outcome = await this.run(target, command, context, retryable);
+      this.metrics?.commands.inc({ command: command.type, outcome: outcome.duplicate ? 'replayed' : 'written' });
+      if (!outcome.duplicate) for (const event of outcome.events) this.metrics?.appendedEvents.inc({ type: event.type });
+      return outcome;
+    } catch (error) {
+      this.metrics?.commands.inc({ command: command.type, outcome: 'refused' });
+      throw error;
+    }
+  }
+
+  private async run(target: string | null, command: DealCommand, context: CommandContext, retryable: boolean): Promise<CommandOutcome> {
     const touched = claimsTouchedBy(command);
     let before: string | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -100,6 +114,7 @@ export class DealCommandService {
         }
         if (attempt >= MAX_ATTEMPTS) throw new ConcurrentModificationError(dealId);
         before = seen;
+        this.metrics?.commandRetries.inc({ command: command.type });
         // full jitter, exponential up to 100 ms: writers queued on one deal spread out
         await new Promise((done) => setTimeout(done, Math.random() * Math.min(100, 2 ** attempt)));
       }
