@@ -113,9 +113,8 @@ describe('reports', () => {
         '@type': 'Claim',
         appearance: [expect.objectContaining({ url: 'https://www.nytimes.com/2012/12/16/technology/instagram.html' })],
       },
-      stale: false,
-      retracted: false,
     });
+    expect(res.body.url).toBe(`${t.url}/claims/${completed}/claim-review`);
     const none = await t.request('GET', `/deals/${facebook}`, { key: t.keys.reader });
     expect(none.status).toBe(200);
     const claims = await t.request('GET', `/claims?dealId=${facebook}`, { key: t.keys.reader });

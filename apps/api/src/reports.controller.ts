@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '@app/platform';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { uuid, ValidAtParams } from '@app/newsroom';
@@ -18,7 +19,10 @@ export class DealExportQuery {
 @ApiBearerAuth()
 @Controller()
 export class ReportsController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get('reports/outlets')
   @ApiOkResponse({ description: '{ items: per outlet, its claims, each verdict count, retracted, shareConfirmed }' })
@@ -55,8 +59,9 @@ export class ReportsController {
   @Get('claims/:claimId/claim-review')
   @ApiProduces('application/ld+json')
   @ApiOkResponse({ description: 'schema.org ClaimReview of the latest verdict; 404 when the claim has none.' })
-  async claimReview(@Param('claimId', uuid) claimId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const review = await this.reports.claimReview(claimId);
+  async claimReview(@Param('claimId', uuid) claimId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const baseUrl = this.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`;
+    const review = await this.reports.claimReview(claimId, { baseUrl, name: this.config.NEWSROOM_NAME });
     void reply.header('content-type', 'application/ld+json; charset=utf-8');
     return review;
   }

@@ -108,27 +108,45 @@ export class ReportsService {
     }
   }
 
-  /** schema.org ClaimReview (JSON-LD) of the claim's latest verdict. */
-  async claimReview(claimId: string): Promise<Record<string, unknown>> {
+  /**
+   * schema.org ClaimReview (JSON-LD) of the claim's verdict, with only
+   * schema.org properties. A verdict that no longer applies is not published:
+   * a claim corrected after it, or retracted, answers 404 until judged again.
+   * `url` is where the review is read: `{baseUrl}/claims/{id}/claim-review`.
+   */
+  async claimReview(claimId: string, publisher: { baseUrl: string; name: string }): Promise<Record<string, unknown>> {
     const claim = await this.queries.execute(new GetClaimQuery(claimId));
     const verdict = claim.latestVerdict;
+    if (claim.retraction) {
+      throw new ProblemError(404, 'claim-retracted', 'Not Found', `claim ${claimId} is retracted: no review of it is published`);
+    }
     if (!verdict) {
       throw new ProblemError(404, 'no-verdict', 'Not Found', `claim ${claimId} has no verdict yet`);
+    }
+    if (verdict.claimRevision !== claim.revision) {
+      throw new ProblemError(
+        404,
+        'verdict-outdated',
+        'Not Found',
+        `claim ${claimId} was corrected after its verdict: no review is published until it is judged again`,
+      );
     }
     const firstSource = claim.sources[0];
     return {
       '@context': 'https://schema.org',
       '@type': 'ClaimReview',
+      url: `${publisher.baseUrl}/claims/${claim.claimId}/claim-review`,
       identifier: claim.claimId,
       datePublished: verdict.recordedAt,
       claimReviewed: claim.statement,
       reviewBody: verdict.rationale,
-      author: { '@type': 'Organization', name: 'Newsroom fact-check desk', identifier: verdict.givenBy },
+      author: { '@type': 'Organization', name: publisher.name },
       reviewRating: { '@type': 'Rating', bestRating: 5, worstRating: 1, ...RATINGS[verdict.verdict] },
       itemReviewed: {
         '@type': 'Claim',
-        datePublished: firstSource?.publishedAt,
-        author: firstSource ? { '@type': 'Organization', name: firstSource.outlet } : undefined,
+        datePublished: firstSource.publishedAt,
+        // who made the claim: the outlet that first reported it
+        author: { '@type': 'Organization', name: firstSource.outlet },
         appearance: claim.sources.map((s) => ({
           '@type': 'CreativeWork',
           ...(s.url ? { url: s.url } : {}),
@@ -137,9 +155,6 @@ export class ReportsService {
           publisher: { '@type': 'Organization', name: s.outlet },
         })),
       },
-      // this newsroom's own fields: the review may predate a correction or a retraction
-      stale: verdict.claimRevision !== claim.revision,
-      retracted: claim.retraction !== null,
     };
   }
 }

@@ -33,6 +33,16 @@ export class AppConfig {
   @IsBoolean({ message: 'DEMO_DATA must be true or false' })
   DEMO_DATA = true;
 
+  /** The URL clients reach the API at (links it publishes, such as a ClaimReview's url); unset: taken from each request's Host. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^\s/])?$/, { message: 'PUBLIC_URL must be an http:// or https:// URL without a trailing slash' })
+  PUBLIC_URL?: string;
+
+  /** The newsroom's name, as the author of its published reviews (ClaimReview). */
+  @IsString()
+  @MinLength(1)
+  NEWSROOM_NAME = 'Newsroom fact-check desk';
+
   /** The least severe lines logged; `silent` logs nothing (tests). Route mapping shows from `debug` on. */
   @IsIn(['silent', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'silent' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
