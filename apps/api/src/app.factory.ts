@@ -18,6 +18,7 @@ import {
 } from '@app/platform';
 import { registerHttpProtection } from '@app/access';
 import { AppModule } from './app.module';
+import { registerWebConsole } from './web-console';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -109,6 +110,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // --- security headers (helmet) and rate limits: see libs/access/src/http-protection.ts ---
   await registerHttpProtection(app, config);
   // --- end of security headers and rate limits ---
+
+  // --- fact-checker console at / (built from apps/web): see apps/api/src/web-console.ts ---
+  await registerWebConsole(app);
+  // --- end of fact-checker console ---
 
   const document = SwaggerModule.createDocument(
     app,
