@@ -1,3 +1,4 @@
+import { LiveMetrics } from '@app/newsroom/live';
 import { checkWebhookUrl } from '../../libs/newsroom/src/webhooks/webhook-url';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { dataSource, expectProblem, openDeal, recordClaim } from '../api/api-fixtures';
@@ -171,9 +172,26 @@ describe('outbound webhooks (DESIGN 2.7)', () => {
   });
 
   it('shows each subscriber’s lag and the webhook queue in /metrics', async () => {
-    const metrics = await t.request('GET', '/metrics', { key: null });
-    expect(metrics.text).toMatch(/^newsroom_subscriber_lag_events\{subscriber="webhooks"\} \d+$/m);
-    expect(metrics.text).toMatch(/^newsroom_subscriber_lag_seconds\{subscriber="webhooks"\} [\d.]+$/m);
+    // a backlog: the webhooks subscriber's checkpoint set back to the start of the log
+    const events = Number((await dataSource(t).query('select count(*) as n from es_events'))[0].n);
+    await dataSource(t).query(`update es_checkpoints set tx_id = '0', position = 0 where name = 'webhooks'`);
+    await t.app.get(LiveMetrics).measure();
+    const behind = await t.request('GET', '/metrics', { key: null });
+    const lag = Number(/^newsroom_subscriber_lag_events\{subscriber="webhooks"\} (\d+)$/m.exec(behind.text)?.[1]);
+    expect(lag).toBeGreaterThan(0);
+    expect(lag).toBeLessThanOrEqual(events);
+    expect(Number(/^newsroom_subscriber_lag_seconds\{subscriber="webhooks"\} ([\d.e+-]+)$/m.exec(behind.text)?.[1])).toBeGreaterThan(0);
+    // the subscriber catches up (nothing is delivered twice: the deliveries exist already)
+    const until = Date.now() + 10_000;
+    let metrics = behind;
+    while (Date.now() < until) {
+      await t.app.get(LiveMetrics).measure();
+      metrics = await t.request('GET', '/metrics', { key: null });
+      if (/^newsroom_subscriber_lag_events\{subscriber="webhooks"\} 0$/m.test(metrics.text)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(metrics.text).toMatch(/^newsroom_subscriber_lag_events\{subscriber="webhooks"\} 0$/m);
+    expect(metrics.text).toMatch(/^newsroom_subscriber_lag_seconds\{subscriber="webhooks"\} 0$/m);
     expect(metrics.text).toMatch(/^newsroom_subscriber_lag_events\{subscriber="feed"\} 0$/m);
     expect(metrics.text).toMatch(/^newsroom_webhook_deliveries_pending 0$/m);
   });

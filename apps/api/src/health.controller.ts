@@ -1,9 +1,19 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@app/access';
-import { AppConfig, Database, DATABASE_RETRY_AFTER_SECONDS, Metrics, PROBLEM_CONTENT_TYPE, problemType } from '@app/platform';
-import { LiveMetrics } from '@app/newsroom/live';
+import { ApiProblem, AppConfig, Database, DATABASE_RETRY_AFTER_SECONDS, Metrics, PROBLEM_CONTENT_TYPE, problemType } from '@app/platform';
+
+export class HealthResponse {
+  @ApiProperty({ enum: ['ok'] })
+  status!: string;
+
+  @ApiProperty({ enum: ['up'] })
+  database!: string;
+
+  @ApiProperty({ enum: ['done'] })
+  migrations!: string;
+}
 
 @ApiTags('operations')
 @Controller()
@@ -11,14 +21,14 @@ export class HealthController {
   constructor(
     private readonly database: Database,
     private readonly config: AppConfig,
-    private readonly live: LiveMetrics,
     private readonly prometheus: Metrics,
   ) {}
 
   @Get('health')
   @Public()
-  @ApiOkResponse({ description: 'The service is up, the database answers and its schema is migrated.' })
-  @ApiServiceUnavailableResponse({ description: 'The database is unreachable.' })
+  @ApiOperation({ summary: 'Liveness and database readiness' })
+  @ApiOkResponse({ description: 'The service is up, the database answers and its schema is migrated.', type: HealthResponse })
+  @ApiProblem(503, 'The database is down or not migrated yet; `database` (up, down) and `migrations` (done, pending) say which.')
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const { database, migrations } = await this.database.check(this.config.DATABASE_CONNECT_TIMEOUT_MS);
     if (database === 'up' && migrations === 'done') return { status: 'ok', database, migrations };
@@ -39,10 +49,12 @@ export class HealthController {
 
   @Get('metrics')
   @Public()
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiOkResponse({ description: 'The Prometheus text format.', content: { 'text/plain': { schema: { type: 'string' } } } })
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
-    // prom-client's registry (kept in memory, no query), then the subscribers' lag
-    return (await this.prometheus.text()) + [...(await this.live.lines()), ''].join('\n');
+    // prom-client's registry, kept in memory (the subscribers' lag is measured in the background): no query
+    return this.prometheus.text();
   }
 
 }
