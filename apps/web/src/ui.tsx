@@ -21,6 +21,11 @@ export function words(value: string | null | undefined): string {
   return (value ?? '').replaceAll('_', ' ');
 }
 
+/** An event type in words: `ClaimRecorded` as `claim recorded`. */
+export function eventWords(type: string): string {
+  return type.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase();
+}
+
 export function problemOf(error: unknown): Problem {
   if (error instanceof ApiError) return error.problem;
   return { type: '/problems/client', title: 'Error', status: 0, detail: error instanceof Error ? error.message : String(error) };

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Claim, DealState, Page, Problem, TimelineEntry } from '../api';
 import { HistoryChart } from '../chart';
 import { buildChartData, formatMoney, verdictsKnownAt } from '../chart-data';
-import { Money, ProblemMessage, SourceItem, StatusBadge, VerdictBadge, can, formatInstant, problemOf, useLiveRefresh, useLoad, words, type Session } from '../ui';
+import { Money, ProblemMessage, SourceItem, StatusBadge, VerdictBadge, can, eventWords, formatInstant, problemOf, useLiveRefresh, useLoad, words, type Session } from '../ui';
 
 interface DealData {
   claims: Claim[];
@@ -98,13 +98,13 @@ export function DealPage({ session, dealId }: { session: Session; dealId: string
           max={Math.max(0, steps.length - 1)}
           step={1}
           value={step ?? steps.length - 1}
-          aria-valuetext={knownAt ? `${formatInstant(knownAt)}, after ${words(steps[step ?? 0].eventType)}` : 'now'}
+          aria-valuetext={knownAt ? `${formatInstant(knownAt)}, after ${eventWords(steps[step ?? 0].eventType)}` : 'now'}
           onInput={(event) => setStep(Number(event.currentTarget.value))}
         />
         <p aria-live="polite" data-testid="known-at-value">
           {knownAt ? (
             <>
-              As known at <time dateTime={knownAt}>{formatInstant(knownAt)}</time>, after event {step! + 1} of {steps.length} ({words(steps[step!].eventType)}).{' '}
+              As known at <time dateTime={knownAt}>{formatInstant(knownAt)}</time>, after event {step! + 1} of {steps.length} ({eventWords(steps[step!].eventType)}).{' '}
               <button type="button" class="link" onClick={() => setStep(null)}>
                 Back to now
               </button>

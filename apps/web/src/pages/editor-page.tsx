@@ -42,8 +42,11 @@ export function EditorPage({ session, dealId }: { session: Session; dealId: stri
   );
 }
 
+const emptyDealForm = (): DealForm => ({ title: '', kind: 'acquisition', parties: [{ name: '', role: 'acquirer' }, { name: '', role: 'target' }] });
+
 function OpenDealForm({ session }: { session: Session }) {
-  const [form, setForm] = useState<DealForm>({ title: '', kind: 'acquisition', parties: [{ name: '', role: 'acquirer' }, { name: '', role: 'target' }] });
+  const [form, setForm] = useState<DealForm>(emptyDealForm());
+  const [opened, setOpened] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const errors = errorsByField(problem);
@@ -54,6 +57,8 @@ function OpenDealForm({ session }: { session: Session }) {
     setProblem(null);
     try {
       const created = await session.api.post<{ id: string }>('/deals', dealRequestBody(form));
+      setOpened(`Deal “${form.title.trim()}” opened: record its first claim below.`);
+      setForm(emptyDealForm());
       location.hash = `#/new?deal=${created.id}`;
     } catch (error) {
       setProblem(problemOf(error));
@@ -113,6 +118,9 @@ function OpenDealForm({ session }: { session: Session }) {
       </button>
       <ProblemMessage problem={problem} />
       <UnplacedErrors errors={unplacedErrors(errors, placed)} />
+      <p aria-live="polite" class="done">
+        {opened}
+      </p>
     </form>
   );
 }
@@ -136,7 +144,14 @@ function RecordClaimForm({ session, dealId: initialDeal }: { session: Session; d
   const [problem, setProblem] = useState<Problem | null>(null);
   const [recorded, setRecorded] = useState<{ claimId: string; dealId: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const deals = useLoad(() => session.api.get<Page<DealState>>('/deals', { limit: 100 }), []);
+  // the first hundred deals, and the one named in the URL when it is not among them
+  const deals = useLoad(async () => {
+    const page = await session.api.get<Page<DealState>>('/deals', { limit: 100 });
+    if (initialDeal && !page.items.some((deal) => deal.id === initialDeal)) {
+      page.items.unshift(await session.api.get<DealState>(`/deals/${encodeURIComponent(initialDeal)}`));
+    }
+    return page;
+  }, [initialDeal]);
   const claims = useLoad(
     async () => (dealId ? (await session.api.get<Page<Claim>>(`/deals/${encodeURIComponent(dealId)}/claims`)).items : []),
     [dealId],
