@@ -7,6 +7,7 @@ import {
   AppConfig,
   AppLogger,
   checkRequestInput,
+  completeOpenApiDocument,
   createRequestLogger,
   createRootLogger,
   invalidInput,
@@ -115,7 +116,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   await registerWebConsole(app);
   // --- end of fact-checker console ---
 
-  const document = SwaggerModule.createDocument(
+  const document = completeOpenApiDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Newsroom fact-tracking API')
@@ -124,9 +125,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
           'Errors are application/problem+json (RFC 9457).',
       )
       .setVersion('1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key',
+        description:
+          'A plain API key, an opaque string sent as `Authorization: Bearer <key>` (nothing to decode). Keys are made by an admin (POST /api-keys) or printed once at the first start with the demo data; each has roles: editor, fact_checker, reader, admin.',
+      })
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

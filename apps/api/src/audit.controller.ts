@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
+import { ApiProblem } from '@app/platform';
 import { AuditService, GetAuditTrailQuery, PageParams, uuid } from '@app/newsroom';
 import { QueryBus } from '@nestjs/cqrs';
 
@@ -14,12 +15,15 @@ export class AuditController {
   ) {}
 
   @Get('deals/:dealId')
+  @ApiOperation({ summary: 'A deal’s raw events with their hashes' })
   @ApiOkResponse({ description: '{ items, nextCursor }: the deal’s raw events in version order, with actor, recordedAt, position and hash.' })
+  @ApiProblem(404, 'No deal has this id.')
   async deal(@Param('dealId', uuid) dealId: string, @Query() page: PageParams) {
     return this.queries.execute(new GetAuditTrailQuery(dealId, page));
   }
 
   @Get('verify')
+  @ApiOperation({ summary: 'Verify the log: hash chains, checkpoints and projections' })
   @Roles('admin', 'fact_checker')
   @ApiOkResponse({
     description:

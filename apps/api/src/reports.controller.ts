@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig } from '@app/platform';
+import { ApiProblem, AppConfig } from '@app/platform';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { uuid, ValidAtParams } from '@app/newsroom';
-import { DEAL_CSV_COLUMNS, dealCsvRow, ReportsService } from '@app/reporting';
+import { ClaimReviewResponse, DEAL_CSV_COLUMNS, dealCsvRow, OutletPageResponse, ReportsService, StatusCountsResponse } from '@app/reporting';
 
 export class DealExportQuery {
   @ApiPropertyOptional({ enum: ['csv', 'ndjson'], default: 'ndjson' })
@@ -25,14 +25,22 @@ export class ReportsController {
   ) {}
 
   @Get('reports/outlets')
-  @ApiOkResponse({ description: '{ items: per outlet, its claims, each verdict count, retracted, shareConfirmed }' })
+  @ApiOperation({ summary: 'Claims and verdicts per first-reporting outlet' })
+  @ApiOkResponse({ description: '{ items: per outlet, its claims, each verdict count, retracted, shareConfirmed }', type: OutletPageResponse })
   async outlets() {
     return { items: await this.reports.outlets(), nextCursor: null };
   }
 
   @Get('reports/deals')
   @ApiProduces('application/x-ndjson', 'text/csv')
-  @ApiOkResponse({ description: 'Every deal’s current state, streamed as NDJSON or CSV.' })
+  @ApiOperation({ summary: 'Export every deal’s current state (NDJSON or CSV)' })
+  @ApiOkResponse({
+    description: 'Every deal’s current state, streamed: one deal state (as GET /deals/{dealId}) per NDJSON line, or one CSV row per deal.',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' }, example: '{"id":"0b6f4a52-6c1e-5d7a-9b3e-2f4c8d1a7e60","title":"Twitter / Clubhouse","status":"talks_ended"}\n' },
+      'text/csv': { schema: { type: 'string' }, example: `${DEAL_CSV_COLUMNS.join(',')}\r\n` },
+    },
+  })
   async deals(@Query() query: DealExportQuery, @Res() reply: FastifyReply): Promise<void> {
     const deals = this.reports.deals();
     const lines =
@@ -51,14 +59,21 @@ export class ReportsController {
   }
 
   @Get('reports/statuses')
-  @ApiOkResponse({ description: '{ validAt, statuses: { status: number of deals } }' })
+  @ApiOperation({ summary: 'How many deals stand in each status at a date' })
+  @ApiOkResponse({ description: '{ validAt, statuses: { status: number of deals } }', type: StatusCountsResponse })
   async statuses(@Query() query: ValidAtParams) {
     return { validAt: query.validAt ?? null, statuses: await this.reports.statuses(query.validAt) };
   }
 
   @Get('claims/:claimId/claim-review')
   @ApiProduces('application/ld+json')
-  @ApiOkResponse({ description: 'schema.org ClaimReview of the latest verdict; 404 when the claim has none.' })
+  @ApiOperation({ summary: 'schema.org ClaimReview of a claim’s verdict (JSON-LD)' })
+  @ApiOkResponse({
+    description: 'schema.org ClaimReview of the verdict that applies to the claim now.',
+    content: { 'application/ld+json': { schema: { $ref: getSchemaPath(ClaimReviewResponse) } } },
+  })
+  @ApiExtraModels(ClaimReviewResponse)
+  @ApiProblem(404, 'No claim has this id (not-found); no verdict yet (no-verdict); corrected after its verdict (verdict-outdated); retracted (claim-retracted).')
   async claimReview(@Param('claimId', uuid) claimId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const baseUrl = this.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`;
     const review = await this.reports.claimReview(claimId, { baseUrl, name: this.config.NEWSROOM_NAME });

@@ -7,3 +7,4 @@ export * from './api-key.service';
 export * from './http-protection';
 export * from './roles';
 export * from './create-api-key.request.dto';
+export * from './api-key.responses.dto';

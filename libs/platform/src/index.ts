@@ -16,3 +16,4 @@ export * from './cli/progress-bar';
 export * from './logging/logging';
 export * from './http/page.params.dto';
 export * from './metrics/metrics';
+export * from './http/openapi';

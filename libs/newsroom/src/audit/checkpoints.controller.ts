@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Roles } from '@app/access';
@@ -41,6 +41,7 @@ export class CheckpointsController {
   constructor(private readonly checkpoints: LogCheckpoints) {}
 
   @Post('checkpoints')
+  @ApiOperation({ summary: 'Sign a checkpoint of the log now' })
   @HttpCode(201)
   @Roles('admin')
   @ApiOkResponse({ description: 'A checkpoint signed now: { id, treeSize, rootHash, lastPosition, createdAt, keyId, signature }.' })
@@ -49,12 +50,14 @@ export class CheckpointsController {
   }
 
   @Get('checkpoints')
+  @ApiOperation({ summary: 'List checkpoints, newest first' })
   @ApiOkResponse({ description: '{ items, nextCursor }: checkpoints, newest first.' })
   async list(@Query() page: CheckpointPageParams) {
     return this.checkpoints.list(page.limit, page.cursor === undefined ? undefined : Number(page.cursor));
   }
 
   @Get('checkpoints/latest')
+  @ApiOperation({ summary: 'The newest checkpoint' })
   @ApiOkResponse({ description: 'The newest checkpoint.' })
   async latest() {
     const latest = await this.checkpoints.latest();
@@ -63,6 +66,7 @@ export class CheckpointsController {
   }
 
   @Get('key')
+  @ApiOperation({ summary: 'The public key checkpoints are signed with' })
   @ApiOkResponse({ description: '{ keyId, publicKey }: the PEM public key that checkpoints are signed with.' })
   key() {
     const key = this.checkpoints.publicKey;
@@ -71,6 +75,7 @@ export class CheckpointsController {
   }
 
   @Get('events/:position/proof')
+  @ApiOperation({ summary: 'Inclusion proof of an event in a checkpoint' })
   @ApiOkResponse({
     description:
       'The inclusion proof of the event in a checkpoint: { position, streamId, version, canonical, eventHash, leafIndex, treeSize, auditPath, checkpoint }.',

@@ -34,8 +34,3 @@ export const Context = createParamDecorator((_: unknown, execution: ExecutionCon
     onReplay: () => void reply.header('idempotent-replayed', 'true'),
   };
 });
-
-/** Swagger: the headers every write takes. */
-export const IDEMPOTENCY_KEY_HEADER = { name: 'Idempotency-Key', required: false, description: 'The same key and body replay the first response.' };
-export const IF_MATCH_HEADER = { name: 'If-Match', required: false, description: 'The deal version you saw: 412 if it moved on.' };
-export const CLAIM_WRITTEN = { schema: { example: { claimId: '…', dealId: '…', version: 5 } } };

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ProblemError } from '@app/platform';
 import { compileFilter } from './feed-events';
@@ -13,6 +13,7 @@ export class FeedController {
   constructor(private readonly feed: LiveFeed) {}
 
   @Get()
+  @ApiOperation({ summary: 'Live feed of the log (server-sent events)' })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event (sent by EventSource on reconnection).' })
   @ApiOkResponse({

@@ -8,6 +8,7 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -27,6 +28,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhookService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Register a webhook' })
   @HttpCode(201)
   @Roles('admin')
   @ApiCreatedResponse({
@@ -51,6 +53,7 @@ export class WebhooksController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List webhooks' })
   @Roles('admin')
   @ApiOkResponse({ description: '{ items, nextCursor }: id, url, filter, createdAt and pending deliveries of each webhook, oldest first; never a secret.' })
   async list(@Query() page: PageParams) {
@@ -58,6 +61,7 @@ export class WebhooksController {
   }
 
   @Delete(':webhookId')
+  @ApiOperation({ summary: 'Remove a webhook' })
   @HttpCode(204)
   @Roles('admin')
   @ApiNoContentResponse({ description: 'Removed, with its pending deliveries and its delivery log.' })
@@ -67,6 +71,7 @@ export class WebhooksController {
   }
 
   @Get(':webhookId/deliveries')
+  @ApiOperation({ summary: 'A webhook’s deliveries' })
   @Roles('admin')
   @ApiOkResponse({ description: '{ items, nextCursor }: each delivery, newest first: the event, status, attempts, next try, last answer.' })
   @ApiNotFoundResponse({ description: 'No webhook has this id.' })

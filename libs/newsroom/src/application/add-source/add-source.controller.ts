@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
-import { CLAIM_WRITTEN, Context, IDEMPOTENCY_KEY_HEADER, IF_MATCH_HEADER, uuid } from '../../http/command-context.decorator';
+import { ApiIdempotencyKey, ApiIfMatch, ApiProblem } from '@app/platform';
+import { Context, uuid } from '../../http/command-context.decorator';
+import { ClaimWrittenResponse } from '../../http/responses.dto';
 import type { CommandContext } from '../command-context';
 import { AddSourceCommand } from './add-source.command';
 import { AddSourceRequest } from './add-source.request.dto';
@@ -16,9 +18,11 @@ export class AddSourceController {
   @Post(':claimId/sources')
   @HttpCode(201)
   @Roles('editor')
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
-  @ApiHeader(IF_MATCH_HEADER)
-  @ApiCreatedResponse({ description: 'The source corroborates the claim.', ...CLAIM_WRITTEN })
+  @ApiOperation({ summary: 'Add a source to a claim (corroborate)' })
+  @ApiIdempotencyKey()
+  @ApiIfMatch()
+  @ApiCreatedResponse({ description: 'The source corroborates the claim.', type: ClaimWrittenResponse })
+  @ApiProblem(404, 'No claim has this id.')
   async addSource(@Param('claimId', uuid) claimId: string, @Body() body: AddSourceRequest, @Context() context: CommandContext) {
     return this.commands.execute(new AddSourceCommand(null, claimId, body, context));
   }

@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
-import { CLAIM_WRITTEN, Context, IDEMPOTENCY_KEY_HEADER, IF_MATCH_HEADER, uuid } from '../../http/command-context.decorator';
+import { ApiIdempotencyKey, ApiIfMatch, ApiProblem } from '@app/platform';
+import { Context, uuid } from '../../http/command-context.decorator';
+import { ClaimWrittenResponse } from '../../http/responses.dto';
 import type { CommandContext } from '../command-context';
 import { CorrectClaimCommand } from './correct-claim.command';
 import { CorrectClaimRequest } from './correct-claim.request.dto';
@@ -16,10 +18,12 @@ export class CorrectClaimController {
   @Post(':claimId/corrections')
   @HttpCode(201)
   @Roles('editor')
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
-  @ApiHeader(IF_MATCH_HEADER)
-  @ApiCreatedResponse({ description: 'The claim is amended; its verdict goes back to unreviewed.', ...CLAIM_WRITTEN })
-  @ApiConflictResponse({ description: 'claim-retracted.' })
+  @ApiOperation({ summary: 'Correct a claim' })
+  @ApiIdempotencyKey()
+  @ApiIfMatch()
+  @ApiCreatedResponse({ description: 'The claim is amended; its verdict goes back to unreviewed.', type: ClaimWrittenResponse })
+  @ApiProblem(404, 'No claim has this id.')
+  @ApiProblem(409, 'claim-retracted: a retracted claim is not corrected.')
   async correct(@Param('claimId', uuid) claimId: string, @Body() body: CorrectClaimRequest, @Context() context: CommandContext) {
     return this.commands.execute(new CorrectClaimCommand(null, claimId, body, context));
   }

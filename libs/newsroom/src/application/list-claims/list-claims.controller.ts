@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblem } from '@app/platform';
+import { ClaimPageResponse } from '../../http/responses.dto';
 import { uuid } from '../../http/command-context.decorator';
 import { PageParams } from '@app/platform';
 import { ListClaimsParams } from './list-claims.params.dto';
@@ -13,13 +15,16 @@ export class ListClaimsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('claims')
-  @ApiOkResponse({ description: '{ items, nextCursor }, oldest first: e.g. the fact-check queue with verdict=unreviewed.' })
+  @ApiOperation({ summary: 'List claims (the fact-check queue with verdict=unreviewed)' })
+  @ApiOkResponse({ description: '{ items, nextCursor }, oldest first: e.g. the fact-check queue with verdict=unreviewed.', type: ClaimPageResponse })
   async list(@Query() params: ListClaimsParams) {
     return this.queries.execute(new ListClaimsQuery(params));
   }
 
   @Get('deals/:dealId/claims')
-  @ApiOkResponse({ description: '{ items, nextCursor }: the deal’s claims with their verdict and sources, in recording order.' })
+  @ApiOperation({ summary: 'List a deal’s claims' })
+  @ApiOkResponse({ description: '{ items, nextCursor }: the deal’s claims with their verdict and sources, in recording order.', type: ClaimPageResponse })
+  @ApiProblem(404, 'No deal has this id.')
   async ofDeal(@Param('dealId', uuid) dealId: string, @Query() page: PageParams) {
     return this.queries.execute(new ListClaimsQuery({ dealId, limit: page.limit, cursor: page.cursor }, true));
   }

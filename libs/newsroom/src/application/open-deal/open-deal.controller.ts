@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIdempotencyKey } from '@app/platform';
 import { Roles } from '@app/access';
-import { Context, IDEMPOTENCY_KEY_HEADER } from '../../http/command-context.decorator';
+import { Context } from '../../http/command-context.decorator';
+import { DealWrittenResponse } from '../../http/responses.dto';
 import type { CommandContext } from '../command-context';
 import { OpenDealCommand } from './open-deal.command';
 import { OpenDealRequest } from './open-deal.request.dto';
@@ -17,8 +19,9 @@ export class OpenDealController {
   @Post()
   @HttpCode(201)
   @Roles('editor')
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
-  @ApiCreatedResponse({ description: 'The deal is open.', schema: { example: { id: '6f1c…', version: 1 } } })
+  @ApiOperation({ summary: 'Open a deal' })
+  @ApiIdempotencyKey()
+  @ApiCreatedResponse({ description: 'The deal is open, at version 1.', type: DealWrittenResponse })
   async open(@Body() body: OpenDealRequest, @Context() context: CommandContext) {
     return this.commands.execute(new OpenDealCommand(randomUUID(), body, context));
   }

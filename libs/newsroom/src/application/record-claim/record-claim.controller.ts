@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIdempotencyKey, ApiIfMatch, ApiProblem } from '@app/platform';
 import { Roles } from '@app/access';
-import { Context, IDEMPOTENCY_KEY_HEADER, IF_MATCH_HEADER, uuid } from '../../http/command-context.decorator';
+import { Context, uuid } from '../../http/command-context.decorator';
+import { ClaimWrittenResponse } from '../../http/responses.dto';
 import type { CommandContext } from '../command-context';
 import { RecordClaimCommand } from './record-claim.command';
 import { RecordClaimRequest } from './record-claim.request.dto';
@@ -17,10 +19,12 @@ export class RecordClaimController {
   @Post(':dealId/claims')
   @HttpCode(201)
   @Roles('editor')
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
-  @ApiHeader(IF_MATCH_HEADER)
-  @ApiCreatedResponse({ description: 'The claim is recorded.', schema: { example: { claimId: '…', dealId: '…', version: 2 } } })
-  @ApiConflictResponse({ description: 'A domain rule refused it (e.g. contradicts-other-deal).' })
+  @ApiOperation({ summary: 'Record a claim about a deal' })
+  @ApiIdempotencyKey()
+  @ApiIfMatch()
+  @ApiCreatedResponse({ description: 'The claim is recorded.', type: ClaimWrittenResponse })
+  @ApiProblem(404, 'No deal has this id.')
+  @ApiProblem(409, 'contradicts-other-deal: `contradicts` names a claim of another deal.')
   async record(@Param('dealId', uuid) dealId: string, @Body() body: RecordClaimRequest, @Context() context: CommandContext) {
     return this.commands.execute(new RecordClaimCommand(dealId, randomUUID(), body, context));
   }

@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
-import { CLAIM_WRITTEN, Context, IDEMPOTENCY_KEY_HEADER, IF_MATCH_HEADER, uuid } from '../../http/command-context.decorator';
+import { ApiIdempotencyKey, ApiIfMatch, ApiProblem } from '@app/platform';
+import { Context, uuid } from '../../http/command-context.decorator';
+import { ClaimWrittenResponse } from '../../http/responses.dto';
 import type { CommandContext } from '../command-context';
 import { RetractClaimCommand } from './retract-claim.command';
 import { RetractClaimRequest } from './retract-claim.request.dto';
@@ -16,9 +18,12 @@ export class RetractClaimController {
   @Post(':claimId/retraction')
   @HttpCode(201)
   @Roles('editor', 'fact_checker')
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
-  @ApiHeader(IF_MATCH_HEADER)
-  @ApiCreatedResponse({ description: 'The claim is retracted: it no longer counts.', ...CLAIM_WRITTEN })
+  @ApiOperation({ summary: 'Retract a claim' })
+  @ApiIdempotencyKey()
+  @ApiIfMatch()
+  @ApiCreatedResponse({ description: 'The claim is retracted: it no longer counts.', type: ClaimWrittenResponse })
+  @ApiProblem(404, 'No claim has this id.')
+  @ApiProblem(409, 'claim-retracted: the claim is already retracted.')
   async retract(@Param('claimId', uuid) claimId: string, @Body() body: RetractClaimRequest, @Context() context: CommandContext) {
     return this.commands.execute(new RetractClaimCommand(null, claimId, body, context));
   }
