@@ -173,7 +173,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
         await editor.goto(`${t.url}/${target.hash}`);
         await editor.locator(target.ready).first().waitFor();
         await editor.waitForTimeout(200);
-        const width = await editor.evaluate(() => document.documentElement.scrollWidth);
+        const width = await editor.evaluate<number>('document.documentElement.scrollWidth');
         if (width > size.width) failures.push(`${target.name} at ${size.width} px scrolls sideways (${width} px)`);
         for (const v of await seriousViolations(editor)) failures.push(`${target.name} at ${size.width} px: ${v.impact} ${v.id} (${v.help}) on ${v.nodes.join(', ')}`);
         await editor.screenshot({ path: join(SHOTS, `${target.name}-${size.width}.png`), fullPage: true });
