@@ -8,6 +8,8 @@ Commands:
                                              use. Importing the same file again writes nothing.
   keys create --name NAME --roles R1,R2      Create an API key and print it (shown once). Roles: editor,
                                              fact_checker, reader, admin.
+  keys list [--json]                         List the keys (id, name, roles, created, revoked); never a secret.
+  keys revoke ID                             Revoke a key: every API instance refuses it from its next request.
   verify [--json] [--checkpoint FILE]        Recheck every hash chain and checkpoint, the log against the newest
                                              checkpoint (and the one in FILE), every deal against its events;
                                              exit code 1 on any finding.
