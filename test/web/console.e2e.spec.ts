@@ -120,6 +120,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     await expect(page.getByRole('link', { name: 'New deal or claim' }).count()).resolves.toBe(0);
     await page.getByRole('link', { name: 'Fact-check queue' }).click();
     const card = page.locator('li.card', { hasText: statement });
+    await page.locator('li.card').first().waitFor();
     while ((await card.count()) === 0) await page.getByRole('button', { name: 'Show more claims' }).click();
     await card.getByRole('radio', { name: 'confirmed' }).check();
     await card.getByLabel('Rationale').fill('Bloomberg and a second outlet report it; the company did not deny.');
@@ -129,8 +130,22 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     expect((await t.request('GET', `/claims/${claimId}`)).body.verdict).toBe('confirmed');
   });
 
+  it('a fact-checker retracts a claim from the queue, giving a reason', async () => {
+    const page = await signedIn(t.keys.fact_checker, 'fact checker');
+    await page.getByRole('link', { name: 'Fact-check queue' }).click();
+    const card = page.locator('li.card').first();
+    const retracted = (await card.getAttribute('data-claim-id'))!;
+    await card.waitFor();
+    await card.getByLabel('Reason for retracting').fill('The outlet withdrew the story.');
+    await card.getByRole('button', { name: 'Retract' }).click();
+    await page.getByText('Claim retracted.').waitFor();
+    await page.locator(`[data-claim-id="${retracted}"]`).waitFor({ state: 'detached' });
+    expect((await t.request('GET', `/claims/${retracted}`)).body).toMatchObject({ verdict: 'retracted', retraction: { reason: 'The outlet withdrew the story.' } });
+  });
+
   it('the deal page shows the new state; "known at" moved before the verdict shows the claim unreviewed', async () => {
     const page = await signedIn(t.keys.reader, 'reader');
+    await expect(page.getByTestId('allowed').textContent()).resolves.toBe('With this key you can read deals, claims and their history.');
     await page.goto(`${t.url}/#/deals/${dealId}`);
     const state = page.getByTestId('deal-state');
     await expect(state.textContent()).resolves.toMatch(/offer made.*since 2024-Q2/);
@@ -153,6 +168,31 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     await page.keyboard.press('Home');
     await page.getByTestId('claim-counts').getByText('0 in all').waitFor();
     await expect(claim.count()).resolves.toBe(0);
+  });
+
+  it('each claim opens its audit trail: who did what, when, with the rationale', async () => {
+    const page = await signedIn(t.keys.reader, 'reader');
+    await page.goto(`${t.url}/#/deals/${dealId}`);
+    await page.locator(`[data-claim-id="${claimId}"]`).getByRole('link', { name: 'Audit trail of this claim' }).click();
+    const trail = page.getByRole('list', { name: 'Audit trail' });
+    await trail.getByText('Verdict given').waitFor();
+    const text = await trail.textContent();
+    expect(text).toMatch(/Recorded.*by key.*Verdict given.*by key/s);
+    expect(text).toContain('Bloomberg and a second outlet report it');
+  });
+
+  it('an open deal page refreshes from the live feed when a claim is recorded elsewhere', async () => {
+    const page = await signedIn(t.keys.reader, 'reader');
+    await page.goto(`${t.url}/#/deals/${dealId}`);
+    await page.getByTestId('claim-counts').getByText('1 in all').waitFor();
+    await page.waitForTimeout(500);
+    const recorded = await t.request('POST', `/deals/${dealId}/claims`, {
+      key: t.keys.editor,
+      body: { kind: 'talks_ended', statement: 'The talks ended.', occurredAt: '2024-07', sources: [{ outlet: 'Reuters', publishedAt: '2024-07-30' }] },
+    });
+    expect(recorded.status).toBe(201);
+    await page.getByTestId('claim-counts').getByText('2 in all').waitFor();
+    await expect(page.getByTestId('deal-state').textContent()).resolves.toContain('talks ended');
   });
 
   it('every page has no serious or critical accessibility violation, at phone and desk widths (screenshots kept)', async () => {

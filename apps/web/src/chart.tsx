@@ -92,7 +92,7 @@ export function HistoryChart({ data, summary }: { data: ChartData; summary: stri
         plugins: {
           annotation: { annotations },
           tooltip: { callbacks: { label: (item: { raw: unknown }) => (item.raw as { point: AmountPoint }).point.label } },
-          legend: { position: 'bottom' as const },
+          legend: { position: 'bottom' as const, labels: { usePointStyle: true } },
         },
       },
     };

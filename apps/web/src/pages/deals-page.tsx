@@ -1,12 +1,22 @@
 import { useState } from 'preact/hooks';
 import type { DealState, Page, Problem } from '../api';
 import { DEAL_STATUSES } from '../claim-form';
-import { Money, ProblemMessage, StatusBadge, problemOf, useLiveRefresh, useLoad, words, type Session } from '../ui';
+import { Money, ProblemMessage, StatusBadge, can, problemOf, useLiveRefresh, useLoad, words, type Session } from '../ui';
 
 interface Filters {
   q: string;
   party: string;
   status: string;
+}
+
+/** What the signed-in key may do, in words. */
+function allowedActions(session: Session): string[] {
+  const actions = ['read deals, claims and their history'];
+  if (can(session, 'editor')) actions.push('open deals and record claims');
+  if (can(session, 'fact_checker')) actions.push('give verdicts');
+  if (can(session, 'editor', 'fact_checker')) actions.push('retract claims');
+  if (can(session, 'admin')) actions.push('manage keys (in the API)');
+  return actions;
 }
 
 /** Deals, searched by title and party and filtered by status, a page at a time. */
@@ -39,6 +49,9 @@ export function DealsPage({ session }: { session: Session }) {
   return (
     <section>
       <h1 tabIndex={-1}>Deals</h1>
+      <p class="muted" data-testid="allowed">
+        With this key you can {allowedActions(session).join(', ')}.
+      </p>
       <form
         class="filters"
         role="search"

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Claim, Page, Problem } from '../api';
+import type { Claim, DealState, Page, Problem } from '../api';
 import { Money, ProblemMessage, SourceItem, formatInstant, problemOf, useLiveRefresh, useLoad, words, type Session } from '../ui';
 import { JudgeClaim } from './judge';
 
@@ -9,10 +9,19 @@ export function QueuePage({ session }: { session: Session }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [done, setDone] = useState('');
   const [moreProblem, setMoreProblem] = useState<Problem | null>(null);
+  const [titles, setTitles] = useState<Map<string, string>>(new Map());
+  // each claim names its deal by id: the titles are read once per deal
+  const learnTitles = async (claims: Claim[]) => {
+    const missing = [...new Set(claims.map((c) => c.dealId))].filter((id) => !titles.has(id));
+    if (missing.length === 0) return;
+    const deals = await Promise.all(missing.map((id) => session.api.get<DealState>(`/deals/${encodeURIComponent(id)}`).catch(() => null)));
+    setTitles((known) => new Map([...known, ...deals.filter((d): d is DealState => d !== null).map((d) => [d.id, d.title] as [string, string])]));
+  };
   const first = useLoad(async () => {
     const page = await session.api.get<Page<Claim>>('/claims', { verdict: 'unreviewed', limit: 20 });
     setMore([]);
     setCursor(page.nextCursor);
+    void learnTitles(page.items);
     return page.items;
   }, []);
   useLiveRefresh(session, first.reload);
@@ -22,6 +31,7 @@ export function QueuePage({ session }: { session: Session }) {
       const page = await session.api.get<Page<Claim>>('/claims', { verdict: 'unreviewed', limit: 20, cursor });
       setMore([...more, ...page.items]);
       setCursor(page.nextCursor);
+      void learnTitles(page.items);
     } catch (error) {
       setMoreProblem(problemOf(error));
     }
@@ -52,7 +62,7 @@ export function QueuePage({ session }: { session: Session }) {
               </p>
             ) : null}
             <p class="muted">
-              <a href={`#/deals/${claim.dealId}`}>Open the deal</a> · recorded {formatInstant(claim.recordedAt)} · {claim.independentSources} independent source
+              In <a href={`#/deals/${claim.dealId}`}>{titles.get(claim.dealId) ?? 'its deal'}</a> · recorded {formatInstant(claim.recordedAt)} · {claim.independentSources} independent source
               {claim.independentSources === 1 ? '' : 's'}
             </p>
             <ul class="sources" aria-label="Sources">
