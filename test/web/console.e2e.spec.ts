@@ -11,6 +11,13 @@ const WIDTHS = [
   { name: 'desk', width: 1280, height: 900 },
 ];
 
+/** The whole page down to a bound, so long lists stay legible and the files small. */
+async function shoot(page: Page, file: string): Promise<void> {
+  const { width } = page.viewportSize()!;
+  const height = Math.min(2400, await page.evaluate<number>('document.documentElement.scrollHeight'));
+  await page.screenshot({ path: join(SHOTS, file), fullPage: true, clip: { x: 0, y: 0, width, height } });
+}
+
 const skipReason = ensureChromium();
 if (skipReason) console.warn(skipReason);
 const describeInBrowser = skipReason ? describe.skip : describe;
@@ -64,6 +71,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     await page.getByText('Deal “Acme / Widget” opened').waitFor();
     dealId = new URL(page.url()).hash.split('deal=')[1];
     expect(dealId).toMatch(/^[0-9a-f-]{36}$/);
+    await page.locator(`#claim-deal option[value="${dealId}"]`).waitFor({ state: 'attached' });
     await expect(page.getByLabel('Deal', { exact: true }).inputValue()).resolves.toBe(dealId);
 
     await page.getByLabel('Kind', { exact: true }).nth(1).selectOption('offer_made');
@@ -128,6 +136,25 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     await page.getByText('Verdict “confirmed” recorded.').waitFor();
     await card.waitFor({ state: 'detached' });
     expect((await t.request('GET', `/claims/${claimId}`)).body.verdict).toBe('confirmed');
+  });
+
+  it('deals are found by title and party, and filtered by status', async () => {
+    const page = await signedIn(t.keys.reader, 'reader');
+    const titles = () => page.getByRole('list', { name: 'Deals' }).getByRole('heading').allTextContents();
+    await page.getByLabel('Party').fill('instagram');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('2 deals shown.').waitFor();
+    expect((await titles()).sort()).toEqual(['Facebook / Instagram', 'Twitter / Instagram']);
+    await page.getByLabel('Status').selectOption('completed');
+    await page.getByLabel('Party').press('Enter');
+    await page.getByText('1 deal shown.').waitFor();
+    expect(await titles()).toEqual(['Facebook / Instagram']);
+    await page.getByLabel('Party').fill('');
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Title contains').fill('widget');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('1 deal shown.').waitFor();
+    expect(await titles()).toEqual(['Acme / Widget']);
   });
 
   it('a fact-checker retracts a claim from the queue, giving a reason', async () => {
@@ -216,7 +243,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
         const width = await editor.evaluate<number>('document.documentElement.scrollWidth');
         if (width > size.width) failures.push(`${target.name} at ${size.width} px scrolls sideways (${width} px)`);
         for (const v of await seriousViolations(editor)) failures.push(`${target.name} at ${size.width} px: ${v.impact} ${v.id} (${v.help}) on ${v.nodes.join(', ')}`);
-        await editor.screenshot({ path: join(SHOTS, `${target.name}-${size.width}.png`), fullPage: true });
+        await shoot(editor, `${target.name}-${size.width}.png`);
       }
       // the sign-in page, in a fresh tab
       const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, bypassCSP: true });
@@ -225,7 +252,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
       await signIn.goto(t.url);
       await signIn.getByLabel('API key').waitFor();
       for (const v of await seriousViolations(signIn)) failures.push(`sign-in at ${size.width} px: ${v.impact} ${v.id} (${v.help}) on ${v.nodes.join(', ')}`);
-      await signIn.screenshot({ path: join(SHOTS, `sign-in-${size.width}.png`), fullPage: true });
+      await shoot(signIn, `sign-in-${size.width}.png`);
     }
     expect(failures).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ClaimDetail, DealState, HistoryEvent } from '../api';
+import type { ClaimDetail, DealState, HistoryEvent, Source } from '../api';
 import { Money, ProblemMessage, SourceItem, VerdictBadge, formatInstant, useLiveRefresh, useLoad, words, type Session } from '../ui';
 import { JudgeClaim } from './judge';
 
@@ -29,6 +29,21 @@ function HistoryItem({ event }: { event: HistoryEvent }) {
       ) : null}
       {typeof data.rationale === 'string' ? <p>Rationale: {data.rationale}</p> : null}
       {typeof data.reason === 'string' ? <p>Reason: {data.reason}</p> : null}
+      {Array.isArray(data.evidence) && data.evidence.length > 0 ? (
+        <>
+          <p>Evidence:</p>
+          <ul class="sources">
+            {(data.evidence as Source[]).map((source, index) => (
+              <SourceItem key={index} source={source} />
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {event.type === 'SourceAdded' && data.source && typeof data.source === 'object' ? (
+        <ul class="sources">
+          <SourceItem source={data.source as Source} />
+        </ul>
+      ) : null}
       {data.changes && typeof data.changes === 'object' ? <pre>{JSON.stringify(data.changes, null, 2)}</pre> : null}
     </li>
   );

@@ -99,7 +99,7 @@ export function DealsPage({ session }: { session: Session }) {
               {words(deal.kind)} · {deal.parties.map((p) => `${p.name} (${words(p.role)})`).join(', ')}
             </p>
             <p>
-              Price: <Money amount={deal.price} /> · {deal.claimCounts.total} claims, {deal.claimCounts.unreviewed} unreviewed
+              Price: <Money amount={deal.price} /> · {deal.claimCounts.total} claim{deal.claimCounts.total === 1 ? '' : 's'}, {deal.claimCounts.unreviewed} unreviewed
               {deal.conflicts.length ? ` · ${deal.conflicts.length} open conflict${deal.conflicts.length === 1 ? '' : 's'}` : ''}
             </p>
           </li>
