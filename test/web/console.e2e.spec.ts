@@ -120,6 +120,8 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     const alert = page.getByRole('alert');
     await expect(alert.textContent()).resolves.toContain('the four-eyes rule needs a second person');
     await expect(alert.textContent()).resolves.toContain('another fact-checker');
+    await alert.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'four-eyes-1280.png') });
     expect((await t.request('GET', `/claims/${claimId}`)).body.verdict).toBe('unreviewed');
   });
 
@@ -192,6 +194,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     await expect(page.getByTestId('known-at-value').textContent()).resolves.toContain('claim recorded');
     await page.getByTestId('claim-counts').getByText('1 unreviewed').waitFor();
     await expect(claim.locator('.badge').textContent()).resolves.toBe('unreviewed');
+    await shoot(page, 'known-at-1280.png');
     await page.keyboard.press('Home');
     await page.getByTestId('claim-counts').getByText('0 in all').waitFor();
     await expect(claim.count()).resolves.toBe(0);

@@ -18,7 +18,8 @@ export const STATUS_COLOURS: Record<string, string> = {
   abandoned: '#fecaca',
 };
 
-const month = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+/** Tick labels by month over long spans, by day over short ones (so two ticks never read the same). */
+const tickLabel = (ms: number, span: number) => new Date(ms).toISOString().slice(0, span > 400 * 86_400_000 ? 7 : 10);
 
 function points(list: AmountPoint[]) {
   return list.map((point) => ({ x: point.x, y: point.y, point }));
@@ -57,7 +58,7 @@ export function HistoryChart({ data, summary }: { data: ChartData; summary: stri
         borderColor: '#b91c1c',
         borderWidth: 2,
         borderDash: [6, 4],
-        label: { display: true, content: `conflict: ${words(conflict.reason)}`, position: 'end', backgroundColor: '#b91c1c', color: '#fff', font: { size: 11 } },
+        label: { display: true, content: `conflict: ${words(conflict.reason)}`, position: 'center', backgroundColor: '#b91c1c', color: '#fff', font: { size: 11 } },
       };
     });
     const style = (list: AmountPoint[], colour: string): Partial<ChartDataset<'scatter'>> => ({
@@ -81,10 +82,11 @@ export function HistoryChart({ data, summary }: { data: ChartData; summary: stri
         maintainAspectRatio: false,
         parsing: false as const,
         scales: {
-          x: { type: 'linear' as const, min: data.min - pad, max: data.max + pad, ticks: { callback: (value: string | number) => month(Number(value)), maxTicksLimit: 8 } },
+          x: { type: 'linear' as const, min: data.min - pad, max: data.max + pad, ticks: { callback: (value: string | number) => tickLabel(Number(value), data.max - data.min + 2 * pad), maxTicksLimit: 8 } },
           y: {
             type: 'linear' as const,
             beginAtZero: true,
+            grace: '10%',
             title: { display: true, text: data.currency ? `amount (${data.currency})` : 'amount' },
             ticks: { callback: (value: string | number) => Intl.NumberFormat('en', { notation: 'compact' }).format(Number(value)) },
           },

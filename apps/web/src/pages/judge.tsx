@@ -16,15 +16,18 @@ export function JudgeClaim({ session, claim, dealVersion, onDone }: { session: S
   const [evidenceDate, setEvidenceDate] = useState('');
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
+  // a refusal is shown under the form that caused it
+  const [failed, setFailed] = useState<'verdicts' | 'retraction'>('verdicts');
   const [busy, setBusy] = useState(false);
   const base = `claim-${claim.claimId}`;
   const headers: Record<string, string> = dealVersion === undefined ? {} : { 'if-match': String(dealVersion) };
   const errors = new Map((problem?.errors ?? []).map((e) => [e.field, [e.message]]));
   if (claim.verdict === 'retracted') return null;
 
-  const send = async (path: string, body: unknown, what: string) => {
+  const send = async (path: 'verdicts' | 'retraction', body: unknown, what: string) => {
     setBusy(true);
     setProblem(null);
+    setFailed(path);
     try {
       await session.api.post(`/claims/${encodeURIComponent(claim.claimId)}/${path}`, body, headers);
       onDone(what);
@@ -88,6 +91,7 @@ export function JudgeClaim({ session, claim, dealVersion, onDone }: { session: S
           <button type="submit" disabled={busy}>
             Give verdict
           </button>
+          {failed === 'verdicts' ? <ProblemMessage problem={problem} /> : null}
         </form>
       ) : null}
       {can(session, 'editor', 'fact_checker') ? (
@@ -100,9 +104,9 @@ export function JudgeClaim({ session, claim, dealVersion, onDone }: { session: S
           <button type="submit" class="danger" disabled={busy}>
             Retract
           </button>
+          {failed === 'retraction' ? <ProblemMessage problem={problem} /> : null}
         </form>
       ) : null}
-      <ProblemMessage problem={problem} />
     </div>
   );
 }
