@@ -1,4 +1,5 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { Logger } from '@nestjs/common';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, Database, loadConfig } from '@app/platform';
@@ -9,6 +10,8 @@ describe('the embedded PostgreSQL', () => {
   let dataDir: string;
 
   beforeAll(async () => {
+    // no app here to route the database's start-up lines to the log level: keep the test output clean
+    Logger.overrideLogger(false);
     dataDir = await mkdtemp(join(tmpdir(), 'newsroom-embedded-'));
     await chmod(dataDir, 0o755);
   });

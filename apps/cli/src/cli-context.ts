@@ -54,7 +54,9 @@ export async function withAppContext<T>(io: CliIo, work: (app: INestApplicationC
       );
     }
   }
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  // a command prints its own output: the app's lines are its warnings and errors, fewer when LOG_LEVEL asks
+  const logger = config.LOG_LEVEL === 'silent' ? false : config.LOG_LEVEL === 'error' ? (['error'] as const) : (['error', 'warn'] as const);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: logger && [...logger] });
   app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
   try {
     return await work(app);

@@ -87,7 +87,8 @@ export function createRequestLogger(root: PinoInstance): HttpLogger {
     customProps: (req: IncomingMessage) => {
       const raw = req as RawRequest;
       const facts = raw[REQUEST_FACTS] ?? {};
-      return { requestId: String(raw.id ?? ''), ...(facts.route ? { route: facts.route } : {}), ...(facts.keyId ? { keyId: facts.keyId } : {}) };
+      // the request id is already bound as `requestId` (quietReqLogger)
+      return { ...(facts.route ? { route: facts.route } : {}), ...(facts.keyId ? { keyId: facts.keyId } : {}) };
     },
     customSuccessObject: (req: IncomingMessage, res: ServerResponse, value: Record<string, unknown>) => ({
       method: req.method,
