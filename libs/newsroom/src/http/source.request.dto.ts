@@ -11,13 +11,13 @@ export class RelayRequest {
   @Length(1, 200)
   outlet!: string;
 
-  @ApiPropertyOptional({ example: 'https://www.theverge.com/2021/4/7/clubhouse-twitter-acquisition-talks' })
+  @ApiPropertyOptional({ example: 'https://news.example.com/relayed-story' })
   @IsOptional()
   @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
   @Length(1, 2048)
   url?: string;
 
-  @ApiPropertyOptional({ example: '2021-04-07' })
+  @ApiPropertyOptional({ example: '2021-01-01' })
   @IsOptional()
   @IsFullDateOrTimestamp()
   publishedAt?: string;
@@ -30,23 +30,23 @@ export class SourceRequest {
   @Length(1, 200)
   outlet!: string;
 
-  @ApiPropertyOptional({ example: 'https://www.bloomberg.com/news/articles/2021-04-07/twitter-clubhouse-talks' })
+  @ApiPropertyOptional({ example: 'https://news.example.com/first-story' })
   @IsOptional()
   @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
   @Length(1, 2048)
   url?: string;
 
-  @ApiPropertyOptional({ example: 'Twitter held talks to buy Clubhouse for about $4 billion' })
+  @ApiPropertyOptional({ example: 'Instagram a failli passer chez Twitter' })
   @IsOptional()
   @IsString()
   @Length(1, 500)
   title?: string;
 
-  @ApiProperty({ example: '2021-04-07', description: 'A full date or an ISO 8601 timestamp.' })
+  @ApiProperty({ example: '2021-01-01', description: 'A full date or an ISO 8601 timestamp.' })
   @IsFullDateOrTimestamp()
   publishedAt!: string;
 
-  @ApiPropertyOptional({ example: 'Katie Roof' })
+  @ApiPropertyOptional({ example: 'the byline, as printed' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
@@ -60,7 +60,7 @@ export class SourceRequest {
   @Length(1, 5000)
   quote?: string;
 
-  @ApiPropertyOptional({ example: 'en' })
+  @ApiPropertyOptional({ example: 'fr' })
   @IsOptional()
   @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, { message: 'language must be a language tag such as en or fr-FR' })
   language?: string;
@@ -68,7 +68,7 @@ export class SourceRequest {
   @ApiPropertyOptional({
     type: [RelayRequest],
     description: 'The outlets that relayed it to us, nearest first.',
-    example: [{ outlet: 'Clubic' }, { outlet: 'The Verge', publishedAt: '2021-04-07' }],
+    example: [{ outlet: 'unknown French site (seed 001)' }, { outlet: 'The Verge' }],
   })
   @IsOptional()
   @IsArray()

@@ -12,7 +12,7 @@ export class ClaimChangesRequest {
   @Length(1, 5000)
   statement?: string;
 
-  @ApiPropertyOptional({ example: '2012-04' })
+  @ApiPropertyOptional({ example: '2012-Q2' })
   @IsOptional()
   @IsPartialDate()
   occurredAt?: string;
@@ -46,7 +46,7 @@ export class ClaimChangesRequest {
 }
 
 export class CorrectClaimRequest {
-  @ApiProperty({ type: ClaimChangesRequest, example: { occurredAt: '2012-04' } })
+  @ApiProperty({ type: ClaimChangesRequest, example: { occurredAt: '2012-Q2' } })
   @IsDefined()
   @IsObject()
   @HasSomeField()
@@ -54,7 +54,7 @@ export class CorrectClaimRequest {
   @Type(() => ClaimChangesRequest)
   changes!: ClaimChangesRequest;
 
-  @ApiProperty({ example: 'The deal was announced on 9 April 2012, not in May.' })
+  @ApiProperty({ example: 'The article dates it both “the following month” (April) and “courant mai”: the quarter covers both.' })
   @IsString()
   @Length(1, 5000)
   reason!: string;

@@ -9,7 +9,7 @@ export class GiveVerdictRequest {
   @IsIn(VERDICTS)
   verdict!: Verdict;
 
-  @ApiProperty({ example: 'Facebook’s 10-Q filing gives the closing price.' })
+  @ApiProperty({ example: 'A single report (Bloomberg), in the conditional; neither company confirms it.' })
   @IsString()
   @Length(1, 5000)
   rationale!: string;

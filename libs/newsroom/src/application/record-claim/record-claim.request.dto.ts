@@ -11,16 +11,16 @@ export class RecordClaimRequest {
   @IsIn(CLAIM_KINDS)
   kind!: ClaimKind;
 
-  @ApiProperty({ example: 'Twitter offered about $4B to buy Clubhouse.' })
+  @ApiProperty({ example: 'According to Bloomberg, Twitter offered Clubhouse’s founders $4 billion to acquire the app.' })
   @IsString()
   @Length(1, 5000)
   statement!: string;
 
-  @ApiProperty({ example: '2021-03', description: 'When it happened: YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM or YYYY-MM-DD.' })
+  @ApiProperty({ example: '2021', description: 'When it happened: YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM or YYYY-MM-DD.' })
   @IsPartialDate()
   occurredAt!: string;
 
-  @ApiPropertyOptional({ type: MoneyRequest, example: { value: '4000000000', currency: 'USD', qualifier: 'approximate' } })
+  @ApiPropertyOptional({ type: MoneyRequest, example: { value: '4000000000', currency: 'USD', qualifier: 'exact' } })
   @IsOptional()
   @ValidateNested()
   @Type(() => MoneyRequest)
