@@ -191,7 +191,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     // with the keyboard: one step back from now is the claim's recording, before the verdict
     await page.getByLabel('Replay what the newsroom knew').focus();
     await page.keyboard.press('ArrowLeft');
-    await expect(page.getByTestId('known-at-value').textContent()).resolves.toContain('claim recorded');
+    await page.getByTestId('known-at-value').filter({ hasText: 'claim recorded' }).waitFor();
     await page.getByTestId('claim-counts').getByText('1 unreviewed').waitFor();
     await expect(claim.locator('.badge').textContent()).resolves.toBe('unreviewed');
     await shoot(page, 'known-at-1280.png');

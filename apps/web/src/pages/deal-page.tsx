@@ -149,6 +149,7 @@ export function DealPage({ session, dealId }: { session: Session; dealId: string
       <section aria-labelledby="chart-heading">
         <h2 id="chart-heading">History by valid time</h2>
         <p class="muted">Status bands, prices and offers by when they happened; hollow points are unreviewed, crosses no longer count, red marks open conflicts.</p>
+        {knownAt ? <p class="muted">Claims recorded after the chosen time are left out; each point shows its verdict as it stood then.</p> : null}
         {chartData ? <HistoryChart data={chartData} summary={summary} /> : null}
         {chartData ? (
           <details>
