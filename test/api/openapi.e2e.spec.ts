@@ -121,6 +121,20 @@ describe('the OpenAPI document (/docs-json)', () => {
     expect(JSON.stringify(document.components.schemas.DealStateResponse)).toContain('Clubhouse');
   });
 
+  it('gives every success with a body a schema, for each of its media types', () => {
+    const missing: string[] = [];
+    for (const { id, operation } of operations()) {
+      if (id.startsWith('get /docs')) continue;
+      for (const [status, response] of Object.entries(operation.responses as Record<string, Json>)) {
+        if (!/^2/.test(status) || status === '204') continue;
+        const media = Object.entries((response.content ?? {}) as Record<string, Json>);
+        if (media.length === 0) missing.push(`${id} ${status}: no content`);
+        for (const [type, content] of media) if (!content.schema) missing.push(`${id} ${status} ${type}: no schema`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('lists Idempotency-Key on POSTs only, and If-Match only on writes to a deal', () => {
     for (const { id, method, operation } of operations()) {
       const headers = (operation.parameters ?? []).filter((p: Json) => p.in === 'header').map((p: Json) => p.name);
@@ -201,6 +215,17 @@ describe('the OpenAPI document (/docs-json)', () => {
       expect((await call('get', '/reports/outlets', '/reports/outlets', { key: t.keys.reader })).status).toBe(200);
       expect((await call('get', '/reports/statuses?validAt=2021', '/reports/statuses', { key: t.keys.reader })).status).toBe(200);
       expect((await call('get', '/health', '/health', { key: null })).status).toBe(200);
+    });
+
+    it('audit and webhooks', async () => {
+      const deal = await t.request('POST', '/deals', { key: t.keys.editor, body: { title: 'Twitter / Sphere', kind: 'acquisition', parties: [{ name: 'Sphere', role: 'target' }] } });
+      expect((await call('get', `/audit/deals/${deal.body.id}`, '/audit/deals/{dealId}', { key: t.keys.reader })).status).toBe(200);
+      expect((await call('get', '/audit/deals/00000000-0000-4000-8000-000000000000', '/audit/deals/{dealId}', { key: t.keys.reader })).status).toBe(404);
+      expect((await call('get', '/audit/verify', '/audit/verify', { key: t.keys.fact_checker })).status).toBe(200);
+      expect((await call('get', '/audit/verify', '/audit/verify', { key: t.keys.reader })).status).toBe(403);
+      expect((await call('get', '/audit/checkpoints', '/audit/checkpoints', { key: t.keys.reader })).status).toBe(200);
+      expect((await call('get', '/webhooks', '/webhooks')).status).toBe(200);
+      expect((await call('get', '/webhooks/00000000-0000-4000-8000-000000000000/deliveries', '/webhooks/{webhookId}/deliveries')).status).toBe(404);
     });
   });
 });

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import { ApiProblem } from '@app/platform';
-import { AuditService, GetAuditTrailQuery, PageParams, uuid } from '@app/newsroom';
+import { AuditEventPageResponse, AuditReportResponse, AuditService, GetAuditTrailQuery, PageParams, uuid } from '@app/newsroom';
 import { QueryBus } from '@nestjs/cqrs';
 
 @ApiTags('audit')
@@ -16,7 +16,10 @@ export class AuditController {
 
   @Get('deals/:dealId')
   @ApiOperation({ summary: 'A deal’s raw events with their hashes' })
-  @ApiOkResponse({ description: '{ items, nextCursor }: the deal’s raw events in version order, with actor, recordedAt, position and hash.' })
+  @ApiOkResponse({
+    description: '{ items, nextCursor }: the deal’s raw events in version order, with actor, recordedAt, position and hash.',
+    type: AuditEventPageResponse,
+  })
   @ApiProblem(404, 'No deal has this id.')
   async deal(@Param('dealId', uuid) dealId: string, @Query() page: PageParams) {
     return this.queries.execute(new GetAuditTrailQuery(dealId, page));
@@ -29,6 +32,7 @@ export class AuditController {
     description:
       'Every hash chain recomputed, every checkpoint checked and the log against the newest, every deal folded: ' +
       '{ ok, checked, checkpoint, broken: [{streamId?, position?, checkpointId?, reason}], drift: [{dealId, fields}] }.',
+    type: AuditReportResponse,
   })
   async verify() {
     return this.audit.verify();

@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProblem } from '@app/platform';
+import { CheckpointKeyResponse, CheckpointPageResponse, CheckpointResponse, EventProofResponse } from './audit.responses.dto';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Roles } from '@app/access';
@@ -44,21 +46,22 @@ export class CheckpointsController {
   @ApiOperation({ summary: 'Sign a checkpoint of the log now' })
   @HttpCode(201)
   @Roles('admin')
-  @ApiOkResponse({ description: 'A checkpoint signed now: { id, treeSize, rootHash, lastPosition, createdAt, keyId, signature }.' })
+  @ApiCreatedResponse({ description: 'A checkpoint signed now: { id, treeSize, rootHash, lastPosition, createdAt, keyId, signature }.', type: CheckpointResponse })
   async sign() {
     return problem(() => this.checkpoints.sign());
   }
 
   @Get('checkpoints')
   @ApiOperation({ summary: 'List checkpoints, newest first' })
-  @ApiOkResponse({ description: '{ items, nextCursor }: checkpoints, newest first.' })
+  @ApiOkResponse({ description: '{ items, nextCursor }: checkpoints, newest first.', type: CheckpointPageResponse })
   async list(@Query() page: CheckpointPageParams) {
     return this.checkpoints.list(page.limit, page.cursor === undefined ? undefined : Number(page.cursor));
   }
 
   @Get('checkpoints/latest')
   @ApiOperation({ summary: 'The newest checkpoint' })
-  @ApiOkResponse({ description: 'The newest checkpoint.' })
+  @ApiOkResponse({ description: 'The newest checkpoint.', type: CheckpointResponse })
+  @ApiProblem(404, 'No checkpoint was signed yet.')
   async latest() {
     const latest = await this.checkpoints.latest();
     if (!latest) throw new ProblemError(404, 'not-found', 'Not Found', 'no checkpoint was signed yet');
@@ -67,7 +70,8 @@ export class CheckpointsController {
 
   @Get('key')
   @ApiOperation({ summary: 'The public key checkpoints are signed with' })
-  @ApiOkResponse({ description: '{ keyId, publicKey }: the PEM public key that checkpoints are signed with.' })
+  @ApiOkResponse({ description: '{ keyId, publicKey }: the PEM public key that checkpoints are signed with.', type: CheckpointKeyResponse })
+  @ApiProblem(404, 'No checkpoint key is configured.')
   key() {
     const key = this.checkpoints.publicKey;
     if (!key) throw new ProblemError(404, 'not-found', 'Not Found', 'no checkpoint key is configured');
@@ -79,6 +83,7 @@ export class CheckpointsController {
   @ApiOkResponse({
     description:
       'The inclusion proof of the event in a checkpoint: { position, streamId, version, canonical, eventHash, leafIndex, treeSize, auditPath, checkpoint }.',
+    type: EventProofResponse,
   })
   async proof(@Param('position') position: string, @Query() params: ProofParams) {
     if (!POSITION.test(position)) {

@@ -20,6 +20,7 @@ export class FeedController {
     description:
       'Server-sent events, one per stored event: `id:` its global position, data `{ position, dealId, type, claimId?, recordedAt, version, changes }`. ' +
       'A heartbeat comment every 15 s, with an `id:` line past the events a filter skipped; a client too slow to keep up is cut off with a comment naming the id to resume after.',
+    schema: { type: 'string', example: 'id: 12\ndata: {"position":12,"dealId":"0b6f4a52-6c1e-5d7a-9b3e-2f4c8d1a7e60","type":"ClaimRecorded","version":3,"changes":[]}\n\n' },
   })
   @ApiBadRequestResponse({ description: 'A bad filter, or an id that names no event.' })
   async stream(

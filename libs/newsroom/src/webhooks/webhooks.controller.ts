@@ -17,6 +17,7 @@ import { CurrentActor, Roles, type Actor } from '@app/access';
 import { idempotencyOf } from '@app/platform';
 import { PageParams } from '@app/platform';
 import { CreateWebhookRequest } from './webhook.request.dto';
+import { CreatedWebhookResponse, DeliveryPageResponse, WebhookPageResponse } from './webhook.responses.dto';
 import { WebhookService } from './webhook.service';
 
 const uuid = new ParseUUIDPipe();
@@ -34,6 +35,7 @@ export class WebhooksController {
   @ApiCreatedResponse({
     description:
       'The webhook: it receives the feed events after now that its filter matches, signed with `secret` (shown once) the Standard Webhooks way.',
+    type: CreatedWebhookResponse,
   })
   @ApiBadRequestResponse({ description: 'A URL that is not http(s), carries credentials, or points at a private address; or a bad filter.' })
   @ApiHeader({
@@ -55,7 +57,10 @@ export class WebhooksController {
   @Get()
   @ApiOperation({ summary: 'List webhooks' })
   @Roles('admin')
-  @ApiOkResponse({ description: '{ items, nextCursor }: id, url, filter, createdAt and pending deliveries of each webhook, oldest first; never a secret.' })
+  @ApiOkResponse({
+    description: '{ items, nextCursor }: id, url, filter, createdAt and pending deliveries of each webhook, oldest first; never a secret.',
+    type: WebhookPageResponse,
+  })
   async list(@Query() page: PageParams) {
     return this.webhooks.list(page.limit, page.cursor);
   }
@@ -73,7 +78,10 @@ export class WebhooksController {
   @Get(':webhookId/deliveries')
   @ApiOperation({ summary: 'A webhook’s deliveries' })
   @Roles('admin')
-  @ApiOkResponse({ description: '{ items, nextCursor }: each delivery, newest first: the event, status, attempts, next try, last answer.' })
+  @ApiOkResponse({
+    description: '{ items, nextCursor }: each delivery, newest first: the event, status, attempts, next try, last answer.',
+    type: DeliveryPageResponse,
+  })
   @ApiNotFoundResponse({ description: 'No webhook has this id.' })
   async deliveries(@Param('webhookId', uuid) webhookId: string, @Query() page: PageParams) {
     return this.webhooks.deliveries(webhookId, page.limit, page.cursor);
