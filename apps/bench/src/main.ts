@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchServer, log, type Row } from './bench.support';
 import { httpBench } from './http.bench';
+import { inputBench } from './input.bench';
 import { readBench } from './read.bench';
 import { storeBench } from './store.bench';
 
 const USAGE = `npm run bench [-- options]
 
-  --only LIST      benchmarks to run, of http,store,read,rebuild (default: all)
+  --only LIST      benchmarks to run, of http,store,read,rebuild,input (default: all)
   --rounds N       alternating rounds of each side-by-side comparison (default 3)
   --seconds S      seconds of each measured round (default 10)
   --events N       events of the store read and rebuilt (default 300000)
@@ -21,7 +22,7 @@ const USAGE = `npm run bench [-- options]
 DATABASE_URL: a server to use (the bench creates and drops its own databases);
 without it an embedded PostgreSQL runs in a temporary directory.`;
 
-const BENCHES = ['http', 'store', 'read', 'rebuild'] as const;
+const BENCHES = ['http', 'store', 'read', 'rebuild', 'input'] as const;
 
 function options() {
   const { values } = parseArgs({
@@ -114,6 +115,11 @@ async function main(): Promise<void> {
       const result = await readBench(server, { ...opts, read: opts.only.has('read'), rebuild: opts.only.has('rebuild') });
       rows.push(...result.rows);
       details.read = result.details;
+    }
+    if (opts.only.has('input')) {
+      const result = await inputBench(server);
+      rows.push(...result.rows);
+      details.input = result.details;
     }
   } finally {
     await server.stop();
