@@ -34,14 +34,16 @@ export interface TestResponse {
 /** The real API on a real listening port, over a database of this spec file's own. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
+  // the server's log stays out of the test output unless TEST_LOG_LEVEL asks for it (e.g. TEST_LOG_LEVEL=log)
+  const asked = process.env.TEST_LOG_LEVEL;
   const config = loadConfig({
     DATABASE_URL: db.url,
     BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     DEMO_DATA: 'false',
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: asked ?? 'error',
     ...env,
   });
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, asked ? {} : { logger: false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const service = app.get(ApiKeyService);
