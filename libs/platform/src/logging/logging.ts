@@ -63,6 +63,11 @@ export function noteRequestFacts(raw: IncomingMessage, facts: RequestFacts): voi
   (raw as RawRequest)[REQUEST_FACTS] = facts;
 }
 
+/** The request line's own fields: the path without its query (which may carry anything) and bounded in length. */
+function requestLine(req: IncomingMessage, res: ServerResponse, value: Record<string, unknown>) {
+  return { method: req.method, path: (req.url ?? '').split('?')[0].slice(0, 2000), status: res.statusCode, durationMs: value.durationMs };
+}
+
 function requestLevel(status: number): Level {
   if (status === 503) return 'warn';
   return status >= 500 ? 'error' : 'info';
@@ -79,10 +84,6 @@ export function createRequestLogger(root: PinoInstance): HttpLogger {
     quietReqLogger: true,
     quietResLogger: true,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    serializers: {
-      req: (req: { method?: string; url?: string }) => ({ method: req.method, path: req.url?.split('?')[0] }),
-      res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
-    },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse) => requestLevel(res.statusCode),
     customProps: (req: IncomingMessage) => {
       const raw = req as RawRequest;
@@ -90,18 +91,8 @@ export function createRequestLogger(root: PinoInstance): HttpLogger {
       // the request id is already bound as `requestId` (quietReqLogger)
       return { ...(facts.route ? { route: facts.route } : {}), ...(facts.keyId ? { keyId: facts.keyId } : {}) };
     },
-    customSuccessObject: (req: IncomingMessage, res: ServerResponse, value: Record<string, unknown>) => ({
-      method: req.method,
-      path: req.url?.split('?')[0],
-      status: res.statusCode,
-      durationMs: value.durationMs,
-    }),
-    customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: Record<string, unknown>) => ({
-      method: req.method,
-      path: req.url?.split('?')[0],
-      status: res.statusCode,
-      durationMs: value.durationMs,
-    }),
+    customSuccessObject: (req: IncomingMessage, res: ServerResponse, value: Record<string, unknown>) => requestLine(req, res, value),
+    customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: Record<string, unknown>) => requestLine(req, res, value),
     customSuccessMessage: () => 'request',
     customErrorMessage: () => 'request',
   });
