@@ -3,8 +3,7 @@ import type { DestinationStream, Level, Logger as PinoInstance, LevelWithSilent 
 import { pino } from 'pino';
 import PinoPretty from 'pino-pretty';
 import { pinoHttp, type HttpLogger } from 'pino-http';
-import { Logger } from 'nestjs-pino';
-import { PinoLogger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 
 /** LOG_LEVEL names Nest's levels; pino calls them by its own names. */
