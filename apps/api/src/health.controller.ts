@@ -44,6 +44,7 @@ export class HealthController {
       // each dependency and its state, so an operator sees which one is down
       database,
       migrations,
+      requestId: String(reply.request.id),
     };
   }
 
