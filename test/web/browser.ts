@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import playwright from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
@@ -28,11 +29,17 @@ export function launchChromium(): Promise<Browser> {
   return playwright.chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
-/** Builds the console into dist/web, where the API serves it from, as `npm run build` does. */
-export function buildConsole(): void {
+/**
+ * Builds the console as `npm run build` does, into a folder of this run's own
+ * (served through WEB_CONSOLE_DIR), so a build of dist/web running meanwhile
+ * cannot pull the files from under the test.
+ */
+export function buildConsole(): string {
+  const outDir = mkdtempSync(join(tmpdir(), 'newsroom-console-'));
   const vite = join(process.cwd(), 'node_modules/.bin/vite');
-  const result = spawnSync(vite, ['build', '--config', 'apps/web/vite.config.ts'], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(vite, ['build', '--config', 'apps/web/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], { encoding: 'utf8', timeout: 120_000 });
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
+  return outDir;
 }
 
 const AXE = readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');

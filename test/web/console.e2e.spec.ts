@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -26,6 +26,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let editorKey: string;
+  let webDir = '';
   let dealId = '';
   let claimId = '';
   const contexts: BrowserContext[] = [];
@@ -33,9 +34,9 @@ describeInBrowser('the fact-checker console in Chromium', () => {
   const statement = 'Acme offered about 2.5 billion dollars for Widget, people familiar with the talks said.';
 
   beforeAll(async () => {
-    buildConsole();
+    webDir = buildConsole();
     mkdirSync(SHOTS, { recursive: true });
-    t = await startTestApp({ DEMO_DATA: 'true', RATE_LIMIT_PER_ADDRESS: '100000' });
+    t = await startTestApp({ DEMO_DATA: 'true', RATE_LIMIT_PER_ADDRESS: '100000', WEB_CONSOLE_DIR: webDir });
     // the editor's own key also holds the fact_checker role, so the four-eyes rule is what stops them
     editorKey = await t.newKey(['editor', 'fact_checker']);
     browser = await launchChromium();
@@ -45,6 +46,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
     await t?.close();
+    if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
 
   /** A browser tab of its own (its own sessionStorage), signed in with `key`. */
@@ -155,6 +157,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Title contains').fill('widget');
     await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('list', { name: 'Deals' }).getByRole('heading', { name: 'Acme / Widget' }).waitFor();
     await page.getByText('1 deal shown.').waitFor();
     expect(await titles()).toEqual(['Acme / Widget']);
   });

@@ -113,7 +113,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // --- end of security headers and rate limits ---
 
   // --- fact-checker console at / (built from apps/web): see apps/api/src/web-console.ts ---
-  await registerWebConsole(app);
+  await registerWebConsole(app, config.WEB_CONSOLE_DIR);
   // --- end of fact-checker console ---
 
   const document = completeOpenApiDocument(SwaggerModule.createDocument(

@@ -4,20 +4,15 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
- * Where Vite writes the console (apps/web/vite.config.ts). Resolved from the
- * working directory, as the demo data is: `npm start`, the tests and the Docker
- * image all run from the repository root.
+ * Serves the fact-checker console at `/` from WEB_CONSOLE_DIR, where Vite
+ * writes it (apps/web/vite.config.ts). The folder is resolved from the working
+ * directory, as the demo data is: `npm start` and the Docker image run from
+ * the repository root. Each built file gets a route of its own (no wildcard),
+ * so every other path stays the API's. Hashed assets are cached for good; the
+ * page itself is checked on each load.
  */
-export function webConsoleRoot(cwd: string = process.cwd()): string {
-  return resolve(cwd, 'dist/web');
-}
-
-/**
- * Serves the fact-checker console at `/`: each built file gets a route of its
- * own (no wildcard), so every other path stays the API's. Hashed assets are
- * cached for good; the page itself is checked on each load.
- */
-export async function registerWebConsole(app: NestFastifyApplication, root: string = webConsoleRoot()): Promise<void> {
+export async function registerWebConsole(app: NestFastifyApplication, dir: string): Promise<void> {
+  const root = resolve(process.cwd(), dir);
   if (!existsSync(resolve(root, 'index.html'))) {
     app
       .getHttpAdapter()

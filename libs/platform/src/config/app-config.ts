@@ -217,6 +217,13 @@ export class AppConfig {
   @Max(1000)
   WEBHOOK_CONCURRENCY = 8;
   // --- end of live feed and outbound webhooks ---
+
+  // --- fact-checker console (apps/api/src/web-console.ts) ---
+  /** The folder of the built console served at `/`, relative to the working directory (`npm run build` writes dist/web). */
+  @IsString()
+  @MinLength(1)
+  WEB_CONSOLE_DIR = 'dist/web';
+  // --- end of fact-checker console ---
 }
 
 export class ConfigError extends Error {
