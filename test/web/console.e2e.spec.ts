@@ -197,9 +197,11 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     await page.getByTestId('known-at-value').filter({ hasText: 'claim recorded' }).waitFor();
     await page.getByTestId('claim-counts').getByText('1 unreviewed').waitFor();
     await expect(claim.locator('.badge').textContent()).resolves.toBe('unreviewed');
+    await page.locator('canvas[aria-label*="offer made from 2024-04"]').waitFor();
     await shoot(page, 'known-at-1280.png');
     await page.keyboard.press('Home');
     await page.getByTestId('claim-counts').getByText('0 in all').waitFor();
+    await page.locator('canvas[aria-label*="no status yet"]').waitFor();
     await expect(claim.count()).resolves.toBe(0);
   });
 

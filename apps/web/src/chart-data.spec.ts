@@ -1,5 +1,5 @@
 import type { Claim, DealState, TimelineEntry } from './api';
-import { buildChartData, formatMoney, verdictsKnownAt } from './chart-data';
+import { buildChartData, formatMoney, statusDays, verdictsKnownAt } from './chart-data';
 
 const utc = (text: string) => Date.parse(`${text}T00:00:00Z`);
 
@@ -75,6 +75,25 @@ describe('the history chart’s data', () => {
     const data = buildChartData(entries, claims, state(), { knownAt: '2026-01-01T00:00:05.000Z' });
     expect(data.bands.map((band) => band.status)).toEqual(['in_talks']);
     expect(data.prices).toEqual([]);
+  });
+
+  it('replays the bands from the statuses the API gave for each day, merging repeats and leaving gaps where the status was unknown', () => {
+    const entries = [entry('a', '2012-01', '2026-01-01T00:00:01.000Z', [{ field: 'status', from: 'unknown', to: 'agreed' }]), entry('z', '2012-12', '2026-01-01T00:00:02.000Z')];
+    const statusSteps = [
+      { from: utc('2012-06-01'), status: 'talks_ended' },
+      { from: utc('2012-01-01'), status: 'in_talks' },
+      { from: utc('2012-02-01'), status: 'in_talks' },
+      { from: utc('2012-04-01'), status: 'unknown' },
+    ];
+    expect(buildChartData(entries, [], state(), { statusSteps }).bands).toEqual([
+      { status: 'in_talks', from: utc('2012-01-01'), to: utc('2012-04-01') },
+      { status: 'talks_ended', from: utc('2012-06-01'), to: utc('2013-01-01') },
+    ]);
+  });
+
+  it('asks for the status on each day a known claim starts, once per day, in order', () => {
+    const claims = [claim('a', 'statement', '2012-03', null), claim('b', 'statement', '2012-Q1', null), claim('c', 'statement', '2012', null), claim('d', 'statement', '2011', null)];
+    expect(statusDays(claims, new Map([['a', 'unreviewed'], ['b', 'false'], ['c', 'confirmed']]))).toEqual(['2012-01-01', '2012-03-01']);
   });
 
   it('marks each open conflict at the later of its two claims, and the points in it', () => {

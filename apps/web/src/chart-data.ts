@@ -6,7 +6,14 @@ export interface StatusBand {
   status: string;
   from: number;
   to: number;
-  claimId: string;
+  /** The claim that set it, when the band comes from the valid-time timeline. */
+  claimId?: string;
+}
+
+/** The deal's status from a day on, as the API derived it for one `validAt` (and the replay's `knownAt`). */
+export interface StatusStep {
+  from: number;
+  status: string;
 }
 
 /** An amount placed on valid time: a price or an offer, as one claim reported it. */
@@ -47,6 +54,12 @@ export interface ChartOptions {
   knownAt?: string | null;
   /** Each claim's verdict as it stood at knownAt (see verdictsKnownAt). */
   verdicts?: Map<string, string>;
+  /**
+   * The status at each day a known claim starts, as the API gave it for
+   * knownAt (see statusDays): the replay's bands come from these, since what
+   * counted then may differ from what counts now.
+   */
+  statusSteps?: StatusStep[];
 }
 
 /**
@@ -73,7 +86,7 @@ export function buildChartData(entries: TimelineEntry[], claims: Claim[], state:
     if (!range) continue;
     widen(range);
     const change = entry.changes.find((c) => c.field === 'status');
-    if (!change || typeof change.to !== 'string') continue;
+    if (options.statusSteps || !change || typeof change.to !== 'string') continue;
     const last = bands.at(-1);
     if (last) last.to = range.start;
     bands.push({ status: change.to, from: range.start, to: range.end, claimId: entry.claimId });
@@ -114,11 +127,34 @@ export function buildChartData(entries: TimelineEntry[], claims: Claim[], state:
     if (starts.length > 0) conflicts.push({ x: Math.max(...starts), claimIds: conflict.claimIds, reason: conflict.reason });
   }
 
+  // the replay's bands: each status holds from its step until the status changes
+  let open = null as StatusBand | null;
+  for (const step of [...(options.statusSteps ?? [])].sort((a, b) => a.from - b.from)) {
+    if (step.status === (open?.status ?? 'unknown')) continue;
+    if (open) open.to = step.from;
+    open = step.status === 'unknown' ? null : { status: step.status, from: step.from, to: step.from };
+    if (open) bands.push(open);
+  }
+
   if (!Number.isFinite(min)) return { bands, prices, offers, conflicts, min: 0, max: 0, currency: null };
   // the last status holds until the end of the drawn span
-  const last = bands.at(-1);
+  const last = options.statusSteps ? open : bands.at(-1);
   if (last) last.to = Math.max(last.to, max);
   return { bands, prices, offers, conflicts, min, max, currency: currencies.size === 1 ? [...currencies][0] : null };
+}
+
+/**
+ * The days on which the claims known at the replayed time start (`YYYY-MM-DD`),
+ * in order: asking the API for the state at each of them, as a day-precision
+ * `validAt`, gives the status in force from that day on.
+ */
+export function statusDays(claims: Claim[], verdicts: Map<string, string>): string[] {
+  const days = new Set<string>();
+  for (const claim of claims) {
+    const range = verdicts.has(claim.claimId) ? partialDateRange(claim.occurredAt) : null;
+    if (range) days.add(new Date(range.start).toISOString().slice(0, 10));
+  }
+  return [...days].sort();
 }
 
 /**

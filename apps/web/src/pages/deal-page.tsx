@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Claim, DealState, Page, Problem, TimelineEntry } from '../api';
 import { HistoryChart } from '../chart';
-import { buildChartData, formatMoney, verdictsKnownAt } from '../chart-data';
+import { buildChartData, formatMoney, statusDays, verdictsKnownAt, type StatusStep } from '../chart-data';
 import { Money, ProblemMessage, SourceItem, StatusBadge, VerdictBadge, can, eventWords, formatInstant, problemOf, useLiveRefresh, useLoad, words, type Session } from '../ui';
 
 interface DealData {
@@ -30,14 +30,25 @@ export function DealPage({ session, dealId }: { session: Session; dealId: string
   const [step, setStep] = useState<number | null>(null);
   const atNow = step === null || step >= steps.length - 1;
   const knownAt = atNow ? null : steps[step].recordedAt;
-  const [past, setPast] = useState<{ knownAt: string; state: DealState } | null>(null);
+  const data = loaded.data;
+  const verdicts = useMemo(() => verdictsKnownAt(data?.recorded ?? [], knownAt), [data, knownAt]);
+  const [past, setPast] = useState<{ knownAt: string; state: DealState; statusSteps: StatusStep[] } | null>(null);
   const [pastProblem, setPastProblem] = useState<Problem | null>(null);
   useEffect(() => {
-    if (!knownAt) return;
+    if (!knownAt || !data) return;
     let cancelled = false;
+    // the state then, and the status then at each day a claim known then starts: the replayed bands
+    const days = statusDays(data.claims, verdicts);
     const timer = setTimeout(() => {
-      session.api.get<DealState>(`/deals/${id}`, { knownAt }).then(
-        (state) => !cancelled && (setPast({ knownAt, state }), setPastProblem(null)),
+      Promise.all([
+        session.api.get<DealState>(`/deals/${id}`, { knownAt }),
+        ...days.map((validAt) => session.api.get<DealState>(`/deals/${id}`, { knownAt, validAt })),
+      ]).then(
+        ([state, ...atDays]) => {
+          if (cancelled) return;
+          setPast({ knownAt, state, statusSteps: atDays.map((s, i) => ({ from: Date.parse(`${days[i]}T00:00:00Z`), status: s.status })) });
+          setPastProblem(null);
+        },
         (error: unknown) => !cancelled && setPastProblem(problemOf(error)),
       );
     }, 150);
@@ -45,15 +56,14 @@ export function DealPage({ session, dealId }: { session: Session; dealId: string
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [knownAt, id, session.api]);
+  }, [knownAt, id, session.api, data, verdicts]);
 
-  const data = loaded.data;
-  const state = knownAt ? (past?.knownAt === knownAt ? past.state : null) : (data?.current ?? null);
-  const verdicts = useMemo(() => verdictsKnownAt(data?.recorded ?? [], knownAt), [data, knownAt]);
+  const replay = knownAt && past?.knownAt === knownAt ? past : null;
+  const state = knownAt ? (replay?.state ?? null) : (data?.current ?? null);
   const claims = (data?.claims ?? []).filter((claim) => verdicts.has(claim.claimId));
   const chartData = useMemo(
-    () => (data && state ? buildChartData(data.valid, data.claims, state, { knownAt, verdicts }) : null),
-    [data, state, knownAt, verdicts],
+    () => (data && state ? buildChartData(data.valid, data.claims, state, { knownAt, verdicts, statusSteps: replay?.statusSteps }) : null),
+    [data, state, knownAt, verdicts, replay],
   );
 
   if (!data) {
@@ -149,7 +159,7 @@ export function DealPage({ session, dealId }: { session: Session; dealId: string
       <section aria-labelledby="chart-heading">
         <h2 id="chart-heading">History by valid time</h2>
         <p class="muted">Status bands, prices and offers by when they happened; hollow points are unreviewed, crosses no longer count, red marks open conflicts.</p>
-        {knownAt ? <p class="muted">Claims recorded after the chosen time are left out; each point shows its verdict as it stood then.</p> : null}
+        {knownAt ? <p class="muted">As known then: claims recorded later are left out, each point shows its verdict as it stood, and the bands are the statuses the API derived from what was recorded by then.</p> : null}
         {chartData ? <HistoryChart data={chartData} summary={summary} /> : null}
         {chartData ? (
           <details>
