@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DealProjectionRebuilder } from '@app/newsroom';
 import { dumpReadModels } from '../support/read-models';
@@ -337,6 +338,25 @@ describe('rebuilding the deal projections from the log', () => {
     await expectInStepWithTheLog();
   });
 
+  it('never deadlocks a reader that holds one live table and waits for another while it swaps', async () => {
+    const reader = new Client({ connectionString: t.db.url });
+    await reader.connect();
+    try {
+      // a reader that has the claims table and will want the deals table, as a command's first read does
+      await reader.query('begin');
+      await reader.query('select count(*) from deal_claims');
+      const rebuilding = rebuilder.rebuild();
+      await waitUntil(async () => (await dataSource.query(`select 1 from pg_locks where relation = 'deal_claims'::regclass and not granted`)).length > 0);
+      const read = await reader.query('select count(*)::int as n from deals');
+      expect(read.rows[0].n).toBeGreaterThan(0);
+      await reader.query('commit');
+      await expect(rebuilding).resolves.toMatchObject({ deals: expect.any(Number) });
+    } finally {
+      await reader.end();
+    }
+    await expectInStepWithTheLog();
+  });
+
   it('refuses to run twice at once', async () => {
     const results = await Promise.allSettled([rebuilder.rebuild(), rebuilder.rebuild()]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
@@ -345,3 +365,7 @@ describe('rebuilding the deal projections from the log', () => {
     await expectInStepWithTheLog();
   });
 });
+
+async function waitUntil(done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 600 && !(await done()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+}

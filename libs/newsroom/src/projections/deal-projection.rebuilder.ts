@@ -23,6 +23,10 @@ const REBUILD_LOCK = 73_410_002;
 const PAGE = 5_000;
 const BATCH_EVENTS = 5_000;
 const WRITES_IN_FLIGHT = 2;
+/** Each try at the live tables' locks waits this long, well under PostgreSQL's deadlock_timeout. */
+const LOCK_TIMEOUT_MS = 100;
+const LOCK_ATTEMPTS = 3_000;
+const LOCK_NOT_AVAILABLE = '55P03';
 
 interface EventRow {
   stream_id: string;
@@ -129,7 +133,7 @@ export class DealProjectionRebuilder {
     await Promise.all(deferred.map((definition) => this.dataSource.query(definition)));
     for (const [, next] of TABLE_PAIRS) await this.dataSource.query(`analyze ${next}`);
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`lock table ${TABLE_PAIRS.map(([live]) => live).join(', ')} in access exclusive mode`);
+      await lockLiveTables(manager);
       events += await this.catchUp(manager);
       for (const [live, next] of TABLE_PAIRS) {
         const names = new Map((await indexesOf(manager, live)).map((index) => [index.shape, index.name]));
@@ -200,6 +204,29 @@ function append(into: DealRows, rows: DealRows): void {
   into.deals.push(...rows.deals);
   into.claims.push(...rows.claims);
   for (const row of rows.timeline) into.timeline.push(row);
+}
+
+/**
+ * Takes the live tables exclusively, never waiting long enough to be part of
+ * a deadlock: a reader may hold one of them while it waits for another, so a
+ * lock not had within a short timeout is let go and taken again later.
+ */
+async function lockLiveTables(manager: EntityManager): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await manager.query('savepoint take_live_tables');
+    try {
+      await manager.query(`set local lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
+      await manager.query(`lock table ${TABLE_PAIRS.map(([live]) => live).join(', ')} in access exclusive mode`);
+      await manager.query('set local lock_timeout = 0');
+      await manager.query('release savepoint take_live_tables');
+      return;
+    } catch (error) {
+      const code = (error as { driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
+      if (code !== LOCK_NOT_AVAILABLE || attempt >= LOCK_ATTEMPTS) throw error;
+      await manager.query('rollback to savepoint take_live_tables');
+      await new Promise((done) => setTimeout(done, Math.random() * LOCK_TIMEOUT_MS));
+    }
+  }
 }
 
 /** A table's indexes, each with its definition less its name (what the copy's index has in common with the original). */
