@@ -1,39 +1,17 @@
 import type { FieldError, Problem } from './api';
 import { formatPartialDate, type DateParts } from './partial-date';
 
-export const CLAIM_KINDS = [
-  'interest_reported',
-  'talks_reported',
-  'offer_made',
-  'agreement_reached',
-  'deal_announced',
-  'terms_revised',
-  'deal_completed',
-  'talks_ended',
-  'deal_abandoned',
-  'regulatory_action',
-  'valuation_reported',
-  'funding_raised',
-  'denial',
-  'statement',
-] as const;
-export const DEAL_KINDS = ['acquisition', 'merger', 'investment', 'partnership', 'other'] as const;
-export const PARTY_ROLES = ['acquirer', 'target', 'bidder', 'seller', 'investor', 'other'] as const;
-export const QUALIFIERS = ['exact', 'approximate', 'at_least', 'at_most'] as const;
-export const AGREEMENT_LEVELS = ['verbal', 'term_sheet', 'definitive'] as const;
-export const REGULATORY_OUTCOMES = ['review', 'challenged', 'approved', 'blocked'] as const;
-export const VERDICTS = ['confirmed', 'disputed', 'false', 'unverifiable'] as const;
-export const DEAL_STATUSES = [
-  'unknown',
-  'rumored',
-  'in_talks',
-  'offer_made',
-  'agreed',
-  'announced',
-  'completed',
-  'talks_ended',
-  'abandoned',
-] as const;
+// the vocabulary is the domain's own (DESIGN 2.1), bundled from its source
+export {
+  AGREEMENT_LEVELS,
+  CLAIM_KINDS,
+  DEAL_KINDS,
+  DEAL_STATUSES,
+  PARTY_ROLES,
+  REGULATORY_OUTCOMES,
+  VERDICTS,
+} from '../../../libs/newsroom/src/domain/deal.events';
+export { MONEY_QUALIFIERS as QUALIFIERS } from '../../../libs/newsroom/src/domain/money';
 
 /** Kinds whose amount the form asks for. */
 export const KINDS_WITH_AMOUNT = new Set([

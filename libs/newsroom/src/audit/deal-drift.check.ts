@@ -4,6 +4,7 @@ import { EventStore } from '@app/event-store';
 import { foldDeal, partyKey, type DealStateView } from '../domain';
 import { recordedDealEvent } from '../application/deal-events';
 import { dealStreamId } from '../application/command-context';
+import type { DealRow } from '../projections/deal.projection';
 
 /** A deal whose read model differs from a fold of its events, and the fields that differ. */
 export interface DealDrift {
@@ -11,15 +12,7 @@ export interface DealDrift {
   fields: string[];
 }
 
-interface DealRowRead {
-  deal_id: string;
-  version: number;
-  title: string;
-  kind: string;
-  status: string;
-  party_keys: string[];
-  state: DealStateView;
-}
+type DealRowRead = Omit<DealRow, 'opened_position'>;
 
 const BATCH = 200;
 
