@@ -9,7 +9,7 @@ export class ApiKeyResponse {
   @ApiProperty({ example: 'fact-check desk' })
   name!: string;
 
-  @ApiProperty({ enum: ROLES, isArray: true, example: ['fact_checker'] })
+  @ApiProperty({ enum: [...ROLES], isArray: true, example: ['fact_checker'] })
   roles!: string[];
 
   @ApiProperty({ format: 'date-time', example: '2026-12-02T04:11:32.693Z' })
@@ -35,7 +35,7 @@ export class CreatedApiKeyResponse {
   @ApiProperty({ example: 'fact-check desk' })
   name!: string;
 
-  @ApiProperty({ enum: ROLES, isArray: true, example: ['fact_checker'] })
+  @ApiProperty({ enum: [...ROLES], isArray: true, example: ['fact_checker'] })
   roles!: string[];
 
   @ApiProperty({ example: 'nfk_w6qc6qvFKYZahuoVHLlBKpI8sNO8Yi7ot5UM9Pv7Lq0', description: 'The secret: send it as Authorization: Bearer <key>.' })

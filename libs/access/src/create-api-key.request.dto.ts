@@ -8,7 +8,7 @@ export class CreateApiKeyRequest {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ enum: ROLES, isArray: true, example: ['editor'] })
+  @ApiProperty({ enum: [...ROLES], isArray: true, example: ['editor'] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(4)

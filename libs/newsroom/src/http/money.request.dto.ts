@@ -12,7 +12,7 @@ export class MoneyRequest {
   @IsCurrencyCode()
   currency!: string;
 
-  @ApiPropertyOptional({ enum: MONEY_QUALIFIERS, default: 'exact', example: 'exact' })
+  @ApiPropertyOptional({ enum: [...MONEY_QUALIFIERS], default: 'exact', example: 'exact' })
   @IsOptional()
   @IsIn(MONEY_QUALIFIERS)
   qualifier?: MoneyQualifier;

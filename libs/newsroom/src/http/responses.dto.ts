@@ -54,7 +54,7 @@ export class MoneyResponse {
   @ApiProperty({ example: 'USD' })
   currency!: string;
 
-  @ApiProperty({ enum: MONEY_QUALIFIERS, example: 'exact' })
+  @ApiProperty({ enum: [...MONEY_QUALIFIERS], example: 'exact' })
   qualifier!: string;
 }
 
@@ -62,7 +62,7 @@ export class PartyResponse {
   @ApiProperty({ example: 'Clubhouse' })
   name!: string;
 
-  @ApiProperty({ enum: PARTY_ROLES, example: 'target' })
+  @ApiProperty({ enum: [...PARTY_ROLES], example: 'target' })
   role!: string;
 }
 
@@ -107,7 +107,7 @@ export class PriceResponse extends MoneyResponse {
   @ApiProperty({ format: 'uuid', example: CLAIM_ID })
   claimId!: string;
 
-  @ApiProperty({ enum: CLAIM_KINDS, example: 'deal_completed' })
+  @ApiProperty({ enum: [...CLAIM_KINDS], example: 'deal_completed' })
   kind!: string;
 
   @ApiProperty({ example: '2012-09' })
@@ -118,7 +118,7 @@ export class OfferResponse extends MoneyResponse {
   @ApiProperty({ format: 'uuid', example: CLAIM_ID })
   claimId!: string;
 
-  @ApiProperty({ enum: CLAIM_KINDS, example: 'offer_made' })
+  @ApiProperty({ enum: [...CLAIM_KINDS], example: 'offer_made' })
   kind!: string;
 
   @ApiProperty({ example: '2021' })
@@ -174,7 +174,7 @@ export class RegulatoryResponse {
   @ApiProperty({ format: 'uuid' })
   claimId!: string;
 
-  @ApiProperty({ enum: REGULATORY_OUTCOMES })
+  @ApiProperty({ enum: [...REGULATORY_OUTCOMES] })
   outcome!: string;
 
   @ApiProperty({ example: '2012' })
@@ -194,7 +194,7 @@ export class ConflictResponse {
   @ApiProperty({ type: [String], example: [CLAIM_ID, OTHER_CLAIM_ID], minItems: 2, maxItems: 2 })
   claimIds!: string[];
 
-  @ApiProperty({ enum: CONFLICT_REASONS, example: 'amount_mismatch' })
+  @ApiProperty({ enum: [...CONFLICT_REASONS], example: 'amount_mismatch' })
   reason!: string;
 }
 
@@ -232,7 +232,7 @@ export class DealStateResponse {
   @ApiProperty({ example: 'Twitter / Clubhouse' })
   title!: string;
 
-  @ApiProperty({ enum: DEAL_KINDS, example: 'acquisition' })
+  @ApiProperty({ enum: [...DEAL_KINDS], example: 'acquisition' })
   kind!: string;
 
   @ApiProperty({ type: [PartyResponse], example: [{ name: 'Twitter', role: 'bidder' }, { name: 'Clubhouse', role: 'target' }] })
@@ -241,7 +241,7 @@ export class DealStateResponse {
   @ApiProperty({ example: 4 })
   version!: number;
 
-  @ApiProperty({ enum: DEAL_STATUSES, example: 'talks_ended' })
+  @ApiProperty({ enum: [...DEAL_STATUSES], example: 'talks_ended' })
   status!: string;
 
   @ApiProperty({ type: String, nullable: true, example: '2021' })
@@ -287,7 +287,7 @@ export class DealPageResponse {
 }
 
 export class StateChangeResponse {
-  @ApiProperty({ enum: CHANGE_FIELDS, example: 'status' })
+  @ApiProperty({ enum: [...CHANGE_FIELDS], example: 'status' })
   field!: string;
 
   @ApiProperty({ ...ANY_VALUE, example: 'in_talks' })
@@ -298,13 +298,13 @@ export class StateChangeResponse {
 }
 
 export class TimelineEntryResponse {
-  @ApiProperty({ enum: DEAL_EVENT_TYPES, example: 'ClaimRecorded' })
+  @ApiProperty({ enum: [...DEAL_EVENT_TYPES], example: 'ClaimRecorded' })
   eventType!: string;
 
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null for DealOpened.' })
   claimId!: string | null;
 
-  @ApiProperty({ enum: CLAIM_KINDS, nullable: true, example: 'talks_ended' })
+  @ApiProperty({ enum: [...CLAIM_KINDS], nullable: true, example: 'talks_ended' })
   kind!: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: '2021' })
@@ -325,7 +325,7 @@ export class TimelineEntryResponse {
   @ApiProperty({ type: [SourceResponse] })
   sources!: SourceResponse[];
 
-  @ApiProperty({ enum: CLAIM_VERDICT_STATES, nullable: true, example: 'unreviewed' })
+  @ApiProperty({ enum: [...CLAIM_VERDICT_STATES], nullable: true, example: 'unreviewed' })
   verdict!: string | null;
 
   @ApiProperty({ type: [StateChangeResponse] })
@@ -338,7 +338,7 @@ export class TimelineResponse {
 }
 
 export class VerdictResponse {
-  @ApiProperty({ enum: VERDICTS, example: 'confirmed' })
+  @ApiProperty({ enum: [...VERDICTS], example: 'confirmed' })
   verdict!: string;
 
   @ApiProperty({ example: 'Two outlets relay the same Bloomberg report.' })
@@ -372,7 +372,7 @@ export class RetractionResponse {
 }
 
 export class ClaimEventResponse {
-  @ApiProperty({ enum: DEAL_EVENT_TYPES, example: 'VerdictGiven' })
+  @ApiProperty({ enum: [...DEAL_EVENT_TYPES], example: 'VerdictGiven' })
   type!: string;
 
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event as stored.' })
@@ -396,7 +396,7 @@ export class ClaimSummaryResponse {
   @ApiProperty({ format: 'uuid', example: DEAL_ID })
   dealId!: string;
 
-  @ApiProperty({ enum: CLAIM_KINDS, example: 'offer_made' })
+  @ApiProperty({ enum: [...CLAIM_KINDS], example: 'offer_made' })
   kind!: string;
 
   @ApiProperty({ example: 'Twitter offered about $4 billion to acquire Clubhouse.' })
@@ -411,10 +411,10 @@ export class ClaimSummaryResponse {
   @ApiProperty({ type: String, nullable: true, example: 'Twitter' })
   party!: string | null;
 
-  @ApiProperty({ enum: AGREEMENT_LEVELS, nullable: true, example: null })
+  @ApiProperty({ enum: [...AGREEMENT_LEVELS], nullable: true, example: null })
   agreementLevel!: string | null;
 
-  @ApiProperty({ enum: REGULATORY_OUTCOMES, nullable: true, example: null })
+  @ApiProperty({ enum: [...REGULATORY_OUTCOMES], nullable: true, example: null })
   regulatoryOutcome!: string | null;
 
   @ApiProperty({ type: String, nullable: true, format: 'uuid', example: null })
@@ -423,7 +423,7 @@ export class ClaimSummaryResponse {
   @ApiProperty({ example: 1, description: 'Each correction makes a new revision.' })
   revision!: number;
 
-  @ApiProperty({ enum: CLAIM_VERDICT_STATES, example: 'unreviewed', description: 'The current standing (DESIGN 2.1).' })
+  @ApiProperty({ enum: [...CLAIM_VERDICT_STATES], example: 'unreviewed', description: 'The current standing (DESIGN 2.1).' })
   verdict!: string;
 
   @ApiProperty({ type: VerdictResponse, nullable: true, description: 'The latest verdict, even one a later correction outdated.' })

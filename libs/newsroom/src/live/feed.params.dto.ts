@@ -18,7 +18,7 @@ export class FeedParams {
   @Length(1, 200)
   party?: string;
 
-  @ApiPropertyOptional({ enum: CLAIM_KINDS, description: 'Only the events about claims of this kind.' })
+  @ApiPropertyOptional({ enum: [...CLAIM_KINDS], description: 'Only the events about claims of this kind.' })
   @IsOptional()
   @IsIn(CLAIM_KINDS)
   kind?: ClaimKind;

@@ -16,12 +16,12 @@ export class WebhookFilterRequest {
   @Length(1, 200)
   party?: string;
 
-  @ApiPropertyOptional({ enum: CLAIM_KINDS, description: 'The kind of the claim the event is about.' })
+  @ApiPropertyOptional({ enum: [...CLAIM_KINDS], description: 'The kind of the claim the event is about.' })
   @IsOptional()
   @IsIn(CLAIM_KINDS)
   kind?: ClaimKind;
 
-  @ApiPropertyOptional({ enum: DEAL_EVENT_TYPES, isArray: true, description: 'Event types; all when left out.' })
+  @ApiPropertyOptional({ enum: [...DEAL_EVENT_TYPES], isArray: true, description: 'Event types; all when left out.' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(DEAL_EVENT_TYPES.length)

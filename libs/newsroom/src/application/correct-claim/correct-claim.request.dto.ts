@@ -29,17 +29,17 @@ export class ClaimChangesRequest {
   @Length(1, 200)
   party?: string | null;
 
-  @ApiPropertyOptional({ enum: CLAIM_KINDS })
+  @ApiPropertyOptional({ enum: [...CLAIM_KINDS] })
   @IsOptional()
   @IsIn(CLAIM_KINDS)
   kind?: ClaimKind;
 
-  @ApiPropertyOptional({ enum: AGREEMENT_LEVELS, nullable: true })
+  @ApiPropertyOptional({ enum: [...AGREEMENT_LEVELS], nullable: true })
   @ValidateIf((_, v) => v !== undefined && v !== null)
   @IsIn(AGREEMENT_LEVELS)
   agreementLevel?: AgreementLevel | null;
 
-  @ApiPropertyOptional({ enum: REGULATORY_OUTCOMES, nullable: true })
+  @ApiPropertyOptional({ enum: [...REGULATORY_OUTCOMES], nullable: true })
   @ValidateIf((_, v) => v !== undefined && v !== null)
   @IsIn(REGULATORY_OUTCOMES)
   regulatoryOutcome?: RegulatoryOutcome | null;

@@ -5,7 +5,7 @@ import { VERDICTS, type Verdict } from '../../domain/deal.events';
 import { SourceRequest } from '../../http/source.request.dto';
 
 export class GiveVerdictRequest {
-  @ApiProperty({ enum: VERDICTS, example: 'confirmed' })
+  @ApiProperty({ enum: [...VERDICTS], example: 'confirmed' })
   @IsIn(VERDICTS)
   verdict!: Verdict;
 

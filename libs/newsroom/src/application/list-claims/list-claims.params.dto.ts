@@ -4,7 +4,7 @@ import { CLAIM_VERDICT_STATES, type ClaimVerdictState } from '../../domain/deal.
 import { PageParams } from '@app/platform';
 
 export class ListClaimsParams extends PageParams {
-  @ApiPropertyOptional({ enum: CLAIM_VERDICT_STATES, example: 'unreviewed' })
+  @ApiPropertyOptional({ enum: [...CLAIM_VERDICT_STATES], example: 'unreviewed' })
   @IsOptional()
   @IsIn(CLAIM_VERDICT_STATES)
   verdict?: ClaimVerdictState;

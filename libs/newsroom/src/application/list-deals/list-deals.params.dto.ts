@@ -4,7 +4,7 @@ import { DEAL_KINDS, DEAL_STATUSES, type DealKind, type DealStatus } from '../..
 import { PageParams } from '@app/platform';
 
 export class ListDealsParams extends PageParams {
-  @ApiPropertyOptional({ enum: DEAL_STATUSES })
+  @ApiPropertyOptional({ enum: [...DEAL_STATUSES] })
   @IsOptional()
   @IsIn(DEAL_STATUSES)
   status?: DealStatus;
@@ -15,7 +15,7 @@ export class ListDealsParams extends PageParams {
   @Length(1, 200)
   party?: string;
 
-  @ApiPropertyOptional({ enum: DEAL_KINDS })
+  @ApiPropertyOptional({ enum: [...DEAL_KINDS] })
   @IsOptional()
   @IsIn(DEAL_KINDS)
   kind?: DealKind;

@@ -9,7 +9,7 @@ export class PartyRequest {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ enum: PARTY_ROLES, example: 'bidder' })
+  @ApiProperty({ enum: [...PARTY_ROLES], example: 'bidder' })
   @IsIn(PARTY_ROLES)
   role!: PartyRole;
 }
@@ -20,7 +20,7 @@ export class OpenDealRequest {
   @Length(1, 300)
   title!: string;
 
-  @ApiProperty({ enum: DEAL_KINDS, example: 'acquisition' })
+  @ApiProperty({ enum: [...DEAL_KINDS], example: 'acquisition' })
   @IsIn(DEAL_KINDS)
   kind!: DealKind;
 

@@ -7,7 +7,7 @@ import { SourceRequest } from '../../http/source.request.dto';
 import { IsPartialDate } from '../../http/validators';
 
 export class RecordClaimRequest {
-  @ApiProperty({ enum: CLAIM_KINDS, example: 'offer_made' })
+  @ApiProperty({ enum: [...CLAIM_KINDS], example: 'offer_made' })
   @IsIn(CLAIM_KINDS)
   kind!: ClaimKind;
 
@@ -32,12 +32,12 @@ export class RecordClaimRequest {
   @Length(1, 200)
   party?: string;
 
-  @ApiPropertyOptional({ enum: AGREEMENT_LEVELS, description: 'For agreement_reached.' })
+  @ApiPropertyOptional({ enum: [...AGREEMENT_LEVELS], description: 'For agreement_reached.' })
   @IsOptional()
   @IsIn(AGREEMENT_LEVELS)
   agreementLevel?: AgreementLevel;
 
-  @ApiPropertyOptional({ enum: REGULATORY_OUTCOMES, description: 'For regulatory_action.' })
+  @ApiPropertyOptional({ enum: [...REGULATORY_OUTCOMES], description: 'For regulatory_action.' })
   @IsOptional()
   @IsIn(REGULATORY_OUTCOMES)
   regulatoryOutcome?: RegulatoryOutcome;
