@@ -7,3 +7,4 @@ export * from './upcaster-registry';
 export * from './checkpoint-key';
 export * from './log-checkpoints';
 export * from './merkle';
+export * from './pause';

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { EventStore } from './event-store';
 import { Checkpoint, START, StoredEvent } from './event-store.types';
+import { Pause } from './pause';
 
 export type SubscriptionHandler = (events: StoredEvent[], manager: EntityManager) => Promise<void>;
 
@@ -27,7 +28,7 @@ export class SubscriptionRunner {
   private connection?: QueryRunner;
   private loop?: Promise<void>;
   private stopping = false;
-  private wake?: () => void;
+  private readonly pause = new Pause();
   private unsubscribe?: () => void;
 
   constructor(
@@ -47,14 +48,14 @@ export class SubscriptionRunner {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    this.unsubscribe = this.store.onAppended(() => this.wake?.());
+    this.unsubscribe = this.store.onAppended(() => this.pause.signal());
     this.loop = this.run().catch((error: unknown) => this.logger.error(error));
   }
 
   /** Finishes the batch in progress, releases the lock and returns. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pause.signal();
     await this.loop;
     this.loop = undefined;
     this.unsubscribe?.();
@@ -87,16 +88,16 @@ export class SubscriptionRunner {
       try {
         this.connection = this.dataSource.createQueryRunner();
         await this.connection.connect();
-        while (!this.stopping && !(await this.tryLock(this.connection))) await this.sleep(this.lockRetryMs);
+        while (!this.stopping && !(await this.tryLock(this.connection))) await this.pause.wait(this.lockRetryMs);
         while (!this.stopping) {
           const handled = await this.processBatch(this.connection);
-          if (handled < this.batchSize) await this.sleep(this.pollIntervalMs);
+          if (handled < this.batchSize) await this.pause.wait(this.pollIntervalMs);
         }
         await this.unlock(this.connection);
       } catch (error) {
         if (this.stopping) break;
         this.logger.error(`batch failed, retrying: ${String(error)}`);
-        await this.sleep(this.lockRetryMs);
+        await this.pause.wait(this.lockRetryMs);
       } finally {
         await this.connection?.release().catch(() => undefined);
         this.connection = undefined;
@@ -136,20 +137,6 @@ export class SubscriptionRunner {
 
   private async unlock(connection: QueryRunner): Promise<void> {
     await connection.query(`select pg_advisory_unlock(hashtextextended('es-subscription:' || $1, 0))`, [this.name]);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((done) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        done();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        done();
-      };
-    });
   }
 }
 

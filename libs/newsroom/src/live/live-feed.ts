@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { EventStore, START, type Checkpoint } from '@app/event-store';
+import { EventStore, Pause, START, type Checkpoint } from '@app/event-store';
 import { AppConfig } from '@app/platform';
 import { LiveDatabase } from './live-database';
 import { compareCheckpoints, feedItemsOf, matches, type CompiledFilter, type FeedItem } from './feed-events';
@@ -109,9 +109,8 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private head: Checkpoint = START;
   private loop?: Promise<void>;
   private stopping = false;
-  private wake?: () => void;
-  /** A wake-up came while the tail was reading: it looks again at once. */
-  private signalled = false;
+  /** A wake-up that comes while the tail reads makes it look again at once. */
+  private readonly pause = new Pause();
   /**
    * Milliseconds to the next look after a wake-up, doubling up to LIVE_POLL_MS:
    * an event announced may still sit above the oldest running transaction
@@ -134,8 +133,7 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
     this.unsubscribe = this.signals.on((signal) => {
       if (signal !== LOG_CHANNEL) return;
       this.quickly = FIRST_QUICK_LOOK_MS;
-      if (this.wake) this.wake();
-      else this.signalled = true;
+      this.pause.signal();
     });
     this.loop = this.run();
     this.heartbeat = setInterval(() => {
@@ -148,7 +146,7 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopping = true;
     this.unsubscribe?.();
     clearInterval(this.heartbeat);
-    this.wake?.();
+    this.pause.signal();
     await this.loop;
     for (const client of this.clients) client.end('the server is shutting down');
     this.clients.clear();
@@ -226,11 +224,11 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
           }
           this.head = checkpoint;
         }
-        if (events.length < BATCH) await this.sleep(this.nextLook());
+        if (events.length < BATCH) await this.pause.wait(this.nextLook());
       } catch (error) {
         if (this.stopping) break;
         this.logger.warn(`reading the log failed, retrying: ${String(error)}`);
-        await this.sleep(1000);
+        await this.pause.wait(1000);
       }
     }
   }
@@ -250,24 +248,6 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
         order by tx_id desc, position desc limit 1`,
     );
     return rows.length ? { txId: rows[0].tx_id, position: Number(rows[0].position) } : START;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.signalled) {
-      this.signalled = false;
-      return Promise.resolve();
-    }
-    return new Promise((done) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        done();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        done();
-      };
-    });
   }
 }
 

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '@app/platform';
+import { Pause } from '@app/event-store';
 import { LiveDatabase } from '../live/live-database';
 import { LogSignals, WEBHOOKS_CHANNEL } from '../live/log-signals';
 import { signWebhook } from './webhook-signature';
@@ -57,8 +58,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private locks?: Client;
   private loop?: Promise<void>;
   private stopping = false;
-  private wake?: () => void;
-  private signalled = false;
+  private readonly pause = new Pause();
   private unsubscribe?: () => void;
 
   constructor(
@@ -86,8 +86,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private nudge(): void {
-    if (this.wake) this.wake();
-    else this.signalled = true;
+    this.pause.signal();
   }
 
   private async run(): Promise<void> {
@@ -263,20 +262,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.signalled || this.stopping) {
-      this.signalled = false;
-      return Promise.resolve();
-    }
-    return new Promise((done) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        done();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        done();
-      };
-    });
+    return this.stopping ? Promise.resolve() : this.pause.wait(ms);
   }
 }
