@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyService, type Role } from '@app/access';
 import { loadConfig } from '@app/platform';
 import { createApp } from '../../apps/api/src/app.factory';
+import { requestTo } from './app-instance';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -54,25 +55,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     fact_checker: await newKey(['fact_checker']),
     reader: await newKey(['reader']),
   };
-  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
-    const headers: Record<string, string> = { ...options.headers };
-    const key = options.key === undefined ? keys.admin : options.key;
-    if (key) headers.authorization = `Bearer ${key}`;
-    let body: string | undefined = options.rawBody;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetch(`${url}${path}`, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = undefined;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, headers: response.headers, body: parsed, text };
-  };
+  const request = (method: string, path: string, options: RequestOptions = {}) => requestTo(url, method, path, options);
   return {
     app,
     url,
