@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { KEY_NAME } from '../http/responses.dto';
 
 /** The shapes of the audit routes, for the OpenAPI document; the services return plain objects of these shapes. */
 
@@ -7,6 +8,14 @@ const HASH = 'c0535e4be2b79ffd93291305436bf889314e4a3faec05ecffcbb7df31ad9e51a';
 export class AuditActorResponse {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The id of the API key that wrote the event.' })
   keyId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'demo editor',
+    description: `${KEY_NAME} null without a key id.`,
+  })
+  keyName!: string | null;
 
   @ApiProperty({ type: [String], example: ['editor'] })
   roles!: string[];

@@ -24,6 +24,9 @@ const DEAL_ID = '0b6f4a52-6c1e-5d7a-9b3e-2f4c8d1a7e60';
 const CLAIM_ID = '5e2d7c1a-3b4f-5a6e-8d9c-1f0a2b3c4d5e';
 const OTHER_CLAIM_ID = '7a1b2c3d-4e5f-5061-8273-8495a6b7c8d9';
 const KEY_ID = '3c9e1f7a-2b4d-4e6f-8a1c-5d7e9f0b2a4c';
+/** Every key id shown has its key's name beside it. */
+export const KEY_NAME =
+  'The name of that API key, looked up when read (a revoked key keeps its name); "unknown key" for a UUID no key has, the id itself for one that is not a UUID.';
 const ANY_VALUE = {
   oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }, { ...NULL_SCHEMA, enum: [null] }],
 } as ApiPropertyOptions;
@@ -322,6 +325,9 @@ export class TimelineEntryResponse {
   @ApiProperty({ format: 'uuid', example: KEY_ID, description: 'The id of the API key that wrote the event.' })
   actorId!: string;
 
+  @ApiProperty({ example: 'demo editor', description: KEY_NAME })
+  actorName!: string;
+
   @ApiProperty({ type: [SourceResponse] })
   sources!: SourceResponse[];
 
@@ -353,6 +359,9 @@ export class VerdictResponse {
   @ApiProperty({ format: 'uuid', example: KEY_ID })
   givenBy!: string;
 
+  @ApiProperty({ example: 'demo fact_checker', description: KEY_NAME })
+  givenByName!: string;
+
   @ApiProperty()
   recordedAt!: string;
 
@@ -367,6 +376,9 @@ export class RetractionResponse {
   @ApiProperty({ format: 'uuid' })
   retractedBy!: string;
 
+  @ApiProperty({ example: 'demo editor', description: KEY_NAME })
+  retractedByName!: string;
+
   @ApiProperty()
   recordedAt!: string;
 }
@@ -377,6 +389,12 @@ export class ClaimEventResponse {
 
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event as stored.' })
   data!: Record<string, unknown>;
+
+  @ApiProperty({ format: 'uuid', example: KEY_ID, description: 'The id of the API key that wrote the event (its recordedBy, givenBy … in data).' })
+  actorId!: string;
+
+  @ApiProperty({ example: 'demo fact_checker', description: KEY_NAME })
+  actorName!: string;
 
   @ApiProperty()
   position!: number;
@@ -443,6 +461,9 @@ export class ClaimSummaryResponse {
 
   @ApiProperty({ format: 'uuid', example: KEY_ID })
   recordedBy!: string;
+
+  @ApiProperty({ example: 'demo editor', description: KEY_NAME })
+  recordedByName!: string;
 
   @ApiProperty()
   recordedAt!: string;

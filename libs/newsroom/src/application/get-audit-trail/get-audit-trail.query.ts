@@ -8,7 +8,8 @@ export interface AuditEvent {
   type: string;
   schemaVersion: number;
   data: unknown;
-  actor: { keyId: unknown; roles: unknown };
+  /** The key that wrote the event, with its name (null without a key id in the metadata). */
+  actor: { keyId: unknown; keyName: string | null; roles: unknown };
   metadata: unknown;
   recordedAt: string;
   hash: string;

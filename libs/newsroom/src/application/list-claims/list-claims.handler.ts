@@ -1,6 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { claimRecordOf, claimView, DealNotFoundError, outletKey, type ClaimFacts } from '../../domain';
+import { actorNames, claimActorIds, namedClaim } from '../actor-names';
 import { decodeCursor, pageOf, type Page } from '../read-page';
 import { ListClaimsQuery, type ClaimSummary } from './list-claims.query';
 
@@ -27,11 +28,8 @@ export class ListClaimsHandler implements IQueryHandler<ListClaimsQuery> {
       const deal = await this.dataSource.query('select 1 from deals where deal_id = $1', [filter.dealId]);
       if (deal.length === 0) throw new DealNotFoundError(filter.dealId);
     }
-    return pageOf(rows, filter.limit, (row) => claimSummary(row.record), (row) => Number(row.position));
+    const page = pageOf(rows, filter.limit, (row) => claimView(claimRecordOf(row.record), []), (row) => Number(row.position));
+    const nameOf = await actorNames(this.dataSource, page.items.flatMap(claimActorIds));
+    return { ...page, items: page.items.map(({ history: _, ...claim }) => namedClaim(claim, nameOf)) };
   }
-}
-
-export function claimSummary(facts: ClaimFacts): ClaimSummary {
-  const { history: _, ...summary } = claimView(claimRecordOf(facts), []);
-  return summary;
 }

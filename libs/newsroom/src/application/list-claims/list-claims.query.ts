@@ -1,9 +1,10 @@
 import { Query } from '@nestjs/cqrs';
-import type { ClaimVerdictState, ClaimView } from '../../domain';
+import type { ClaimVerdictState } from '../../domain';
+import type { NamedClaim } from '../actor-names';
 import type { Page } from '../read-page';
 
-/** A claim as lists show it: everything but its event history. */
-export type ClaimSummary = Omit<ClaimView, 'history'>;
+/** A claim as lists show it: everything but its event history, with its actors' names. */
+export type ClaimSummary = NamedClaim;
 
 export interface ClaimFilter {
   verdict?: ClaimVerdictState;
