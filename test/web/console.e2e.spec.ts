@@ -205,14 +205,15 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     await expect(claim.count()).resolves.toBe(0);
   });
 
-  it('each claim opens its audit trail: who did what, when, with the rationale', async () => {
+  it('each claim opens its audit trail: who did what (by name), when, with the rationale', async () => {
     const page = await signedIn(t.keys.reader, 'reader');
     await page.goto(`${t.url}/#/deals/${dealId}`);
     await page.locator(`[data-claim-id="${claimId}"]`).getByRole('link', { name: 'Audit trail of this claim' }).click();
     const trail = page.getByRole('list', { name: 'Audit trail' });
     await trail.getByText('Verdict given').waitFor();
     const text = await trail.textContent();
-    expect(text).toMatch(/Recorded.*by key.*Verdict given.*by key/s);
+    // each actor by its key's name, with the key's id
+    expect(text).toMatch(/Recorded.*by test editor\+fact_checker \(key [0-9a-f-]{36}\).*Verdict given.*by test fact_checker \(key [0-9a-f-]{36}\)/s);
     expect(text).toContain('Bloomberg and a second outlet report it');
   });
 

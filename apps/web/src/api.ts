@@ -109,6 +109,9 @@ export interface Claim {
 export interface HistoryEvent {
   type: string;
   data: Record<string, unknown>;
+  /** The key that wrote the event, and its name. */
+  actorId: string;
+  actorName: string;
   position: number;
   version: number;
   recordedAt: string;

@@ -11,15 +11,14 @@ const EVENT_WORDS: Record<string, string> = {
   ClaimCorrected: 'Corrected',
 };
 
-/** Who acted (the key's id, as the API records it) and what they wrote about the claim. */
+/** Who acted (the key's name, with its id) and what they wrote about the claim. */
 function HistoryItem({ event }: { event: HistoryEvent }) {
   const data = event.data;
-  const who = (data.givenBy ?? data.retractedBy ?? data.correctedBy ?? data.addedBy ?? data.recordedBy) as string | undefined;
   return (
     <li class="history-item">
       <p>
-        <strong>{EVENT_WORDS[event.type] ?? event.type}</strong> <time dateTime={event.recordedAt}>{formatInstant(event.recordedAt)}</time>
-        {who ? <span class="muted"> by key {who}</span> : null}
+        <strong>{EVENT_WORDS[event.type] ?? event.type}</strong> <time dateTime={event.recordedAt}>{formatInstant(event.recordedAt)}</time> by{' '}
+        {event.actorName} <span class="muted">(key {event.actorId})</span>
         <span class="muted"> · deal version {event.version}</span>
       </p>
       {typeof data.verdict === 'string' ? (
