@@ -8,11 +8,10 @@ import {
   AppLogger,
   checkRequestInput,
   completeOpenApiDocument,
-  createRequestLogger,
   createRootLogger,
   invalidInput,
+  logRequestLine,
   Metrics,
-  noteRequestFacts,
   problemType,
   sendProblem,
   toProblemDocument,
@@ -36,7 +35,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const logger = createRootLogger({ LOG_LEVEL: silent ? 'silent' : config.LOG_LEVEL }, options.logStream);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    // the request line is written once the response is finished (createRequestLogger), not by Fastify
+    // the request line is written once the response is finished (onResponse below), not by Fastify
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: BODY_LIMIT,
     // slow clients cannot hold a connection: the whole request, idle sockets and keep-alive are bounded
@@ -61,13 +60,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
   app.useLogger(new AppLogger(logger));
   const fastify = app.getHttpAdapter().getInstance();
-  // first of all hooks, so that requests answered early (415, 429, bad input) are logged too
-  const requestLogger = createRequestLogger(logger);
-  fastify.addHook('onRequest', (request, reply, done) => {
-    Object.assign(request.raw, { id: request.id });
-    requestLogger(request.raw, reply.raw);
-    done();
-  });
   fastify.server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   // text PostgreSQL cannot store, and bodies too deep or too large to validate cheaply, are a 400 before any route runs
   fastify.addHook('preValidation', async (request, reply) => {
@@ -93,18 +85,20 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       return reply;
     }
   });
-  // request durations by route template (an unmatched path counts as one route, so labels stay few)
+  // a line per request, also for requests answered early (415, 429, bad input), and durations by route
+  // template (an unmatched path counts as one route, so labels stay few)
   const { httpDuration } = app.get(Metrics);
   fastify.addHook('onResponse', (request, reply, done) => {
-    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
-    httpDuration.observe(labels, reply.elapsedTime / 1000);
+    const route = request.routeOptions.url;
+    const status = reply.statusCode;
+    // the guard put the key's identity on the request; the line names the key by id only
+    const keyId = (request as { actor?: { keyId?: string } }).actor?.keyId;
+    logRequestLine(request.log, { method: request.method, path: request.url, route, keyId, status, durationMs: reply.elapsedTime });
+    httpDuration.observe({ method: request.method, route: route ?? 'unmatched', status: String(status) }, reply.elapsedTime / 1000);
     done();
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
-    // the guard put the key's identity on the request; the request line names the key by id only
-    const actor = (request as { actor?: { keyId?: string } }).actor;
-    noteRequestFacts(request.raw, { route: request.routeOptions.url, keyId: actor?.keyId });
   });
   app.enableShutdownHooks();
 

@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
@@ -14,7 +14,8 @@ const MONITORING_ROUTES = new Set(['/health', '/metrics']);
  * the routes, which pick the limits up as they are added.
  */
 export async function registerHttpProtection(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  await app.register(helmet, {
+  // the headers are the same on every response: helmet builds them once, not per request
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -31,6 +32,7 @@ export async function registerHttpProtection(app: NestFastifyApplication, config
       },
     },
   });
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
 
   const keys = app.get(ApiKeyService);
   await app.register(rateLimit, {

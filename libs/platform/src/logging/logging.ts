@@ -1,9 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LoggerService } from '@nestjs/common';
 import type { DestinationStream, Level, Logger as PinoInstance, LevelWithSilent } from 'pino';
 import { pino } from 'pino';
 import PinoPretty from 'pino-pretty';
-import { pinoHttp, type HttpLogger } from 'pino-http';
-import { Logger, PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 
 /** LOG_LEVEL names Nest's levels; pino calls them by its own names. */
@@ -18,16 +16,6 @@ const PINO_LEVELS: Record<AppConfig['LOG_LEVEL'], LevelWithSilent> = {
 
 /** Nest's start-up chatter (modules loaded, each route mapped): useful when debugging, noise otherwise. */
 const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
-
-/** What the request line says about a request beyond what the server sees: the route matched and the key used. */
-const REQUEST_FACTS = Symbol('requestFacts');
-
-export interface RequestFacts {
-  route?: string;
-  keyId?: string;
-}
-
-type RawRequest = IncomingMessage & { id?: unknown; [REQUEST_FACTS]?: RequestFacts };
 
 /**
  * The one pino logger of a process: JSON lines on stdout, or readable lines
@@ -57,14 +45,15 @@ export function createRootLogger(config: Pick<AppConfig, 'LOG_LEVEL'>, destinati
   return pino(options);
 }
 
-/** Notes what the request line should say about a request, once the route ran. */
-export function noteRequestFacts(raw: IncomingMessage, facts: RequestFacts): void {
-  (raw as RawRequest)[REQUEST_FACTS] = facts;
-}
-
-/** The request line's own fields: the path without its query (which may carry anything) and bounded in length. */
-function requestLine(req: IncomingMessage, res: ServerResponse, value: Record<string, unknown>) {
-  return { method: req.method, path: (req.url ?? '').split('?')[0].slice(0, 2000), status: res.statusCode, durationMs: value.durationMs };
+/** What the request line says about a request: what the server saw, the route matched and the key used. */
+export interface RequestLine {
+  method: string;
+  /** The path without its query (which may carry anything). */
+  path: string;
+  route?: string;
+  keyId?: string;
+  status: number;
+  durationMs: number;
 }
 
 function requestLevel(status: number): Level {
@@ -73,43 +62,57 @@ function requestLevel(status: number): Level {
 }
 
 /**
- * One line per request when its response is finished: request id, method, path,
- * route, the key's id (never the key), status and duration in milliseconds.
+ * One line per request once its response is finished, written with the
+ * request's own logger (which carries the request id): method, path bounded
+ * in length, route, the key's id (never the key), status and duration in
+ * milliseconds.
  */
-export function createRequestLogger(root: PinoInstance): HttpLogger {
-  return pinoHttp({
-    logger: root,
-    genReqId: (req) => String((req as RawRequest).id ?? ''),
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse) => requestLevel(res.statusCode),
-    customProps: (req: IncomingMessage) => {
-      const raw = req as RawRequest;
-      const facts = raw[REQUEST_FACTS] ?? {};
-      // the request id is already bound as `requestId` (quietReqLogger)
-      return { ...(facts.route ? { route: facts.route } : {}), ...(facts.keyId ? { keyId: facts.keyId } : {}) };
-    },
-    customSuccessObject: (req: IncomingMessage, res: ServerResponse, value: Record<string, unknown>) => requestLine(req, res, value),
-    customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: Record<string, unknown>) => requestLine(req, res, value),
-    customSuccessMessage: () => 'request',
-    customErrorMessage: () => 'request',
-  });
+export function logRequestLine(requestLogger: Pick<PinoInstance, Level>, line: RequestLine): void {
+  const { route, keyId, ...seen } = line;
+  requestLogger[requestLevel(line.status)](
+    { ...seen, path: seen.path.split('?')[0].slice(0, 2000), ...(route ? { route } : {}), ...(keyId ? { keyId } : {}) },
+    'request',
+  );
 }
 
+/** Nest's levels, as pino names them. */
+const NEST_LEVELS = { log: 'info', error: 'error', warn: 'warn', debug: 'debug', verbose: 'trace', fatal: 'fatal' } as const;
+
 /**
- * Nest's logger over the root pino logger (nestjs-pino), with the framework's
- * start-up lines moved to the debug level.
+ * Nest's logger over the root pino logger: a line per message with its
+ * context, and the framework's start-up lines moved to the debug level.
  */
-export class AppLogger extends Logger {
-  constructor(root: PinoInstance) {
-    const params = { pinoHttp: { logger: root }, useExisting: true as const };
-    super(new PinoLogger(params), params);
+export class AppLogger implements LoggerService {
+  constructor(private readonly root: PinoInstance) {}
+
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('log', message, params);
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('verbose', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.write('fatal', message, params);
   }
 
-  override log(message: unknown, ...optionalParams: unknown[]): void {
-    const context = optionalParams[optionalParams.length - 1];
-    if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) super.debug(message, ...optionalParams);
-    else super.log(message, ...optionalParams);
+  /** Nest passes the context last, and a stack before it to `error`. */
+  private write(nestLevel: keyof typeof NEST_LEVELS, message: unknown, params: unknown[]): void {
+    const rest = [...params];
+    const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    const level = nestLevel === 'log' && context !== undefined && FRAMEWORK_CONTEXTS.has(context) ? 'debug' : NEST_LEVELS[nestLevel];
+    const fields: Record<string, unknown> = context === undefined ? {} : { context };
+    if (nestLevel === 'error' && typeof rest[0] === 'string') fields.stack = rest[0];
+    if (message instanceof Error) this.root[level]({ ...fields, err: message }, message.message);
+    else if (typeof message === 'object' && message !== null) this.root[level]({ ...fields, ...message });
+    else this.root[level](fields, String(message));
   }
 }
