@@ -210,6 +210,15 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
   private async run(): Promise<void> {
     while (!this.stopping) {
       try {
+        if (this.live.size === 0) {
+          // nobody to hand events to: the tail only keeps up with the log's readable end
+          const end = await this.readableEnd();
+          if (this.live.size === 0) {
+            if (compareCheckpoints(end, this.head) > 0) this.head = end;
+            await this.pause.wait(this.nextLook());
+            continue;
+          }
+        }
         const { events, checkpoint } = await this.store.readAll(this.head, BATCH, this.database.dataSource.manager);
         if (events.length > 0) {
           const items = await feedItemsOf(events, this.database.dataSource);
@@ -245,7 +254,7 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
     const rows: { tx_id: string; position: string }[] = await this.database.dataSource.query(
       `select tx_id::text as tx_id, position from es_events
         where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by tx_id desc, position desc limit 1`,
+        order by es_events.tx_id desc, es_events.position desc limit 1`,
     );
     return rows.length ? { txId: rows[0].tx_id, position: Number(rows[0].position) } : START;
   }
