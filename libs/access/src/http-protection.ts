@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,7 +15,6 @@ const MONITORING_ROUTES = new Set(['/health', '/metrics']);
  * the routes, which pick the limits up as they are added.
  */
 export async function registerHttpProtection(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  // the headers are the same on every response: helmet builds them once, not per request
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
@@ -32,7 +32,14 @@ export async function registerHttpProtection(app: NestFastifyApplication, config
       },
     },
   });
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
+  // the headers are the same on every response: helmet works them out once, and each response gets the list
+  const headers: Record<string, string> = {};
+  const recorder = { setHeader: (name: string, value: unknown) => void (headers[name] = String(value)), removeHeader: () => undefined };
+  securityHeaders({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  app.getHttpAdapter().getInstance().addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(headers);
+    done();
+  });
 
   const keys = app.get(ApiKeyService);
   await app.register(rateLimit, {
