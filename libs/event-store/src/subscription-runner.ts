@@ -12,6 +12,11 @@ export interface SubscriptionOptions {
   pollIntervalMs?: number;
   /** How often a standby runner tries to take over the subscription. */
   lockRetryMs?: number;
+  /**
+   * How long a wake-up waits before reading, so that the events of a burst of
+   * appends come in one batch (one transaction) rather than one each.
+   */
+  gatherMs?: number;
 }
 
 /**
@@ -25,6 +30,7 @@ export class SubscriptionRunner {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly lockRetryMs: number;
+  private readonly gatherMs: number;
   private connection?: QueryRunner;
   private loop?: Promise<void>;
   private stopping = false;
@@ -42,6 +48,7 @@ export class SubscriptionRunner {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.lockRetryMs = options.lockRetryMs ?? 1000;
+    this.gatherMs = options.gatherMs ?? 0;
   }
 
   /** Starts following the log in the background. */
@@ -91,7 +98,10 @@ export class SubscriptionRunner {
         while (!this.stopping && !(await this.tryLock(this.connection))) await this.pause.wait(this.lockRetryMs);
         while (!this.stopping) {
           const handled = await this.processBatch(this.connection);
-          if (handled < this.batchSize) await this.pause.wait(this.pollIntervalMs);
+          if (handled < this.batchSize) {
+            await this.pause.wait(this.pollIntervalMs);
+            if (this.gatherMs > 0 && !this.stopping) await new Promise((done) => setTimeout(done, this.gatherMs));
+          }
         }
         await this.unlock(this.connection);
       } catch (error) {

@@ -15,6 +15,9 @@ interface HookRow {
   after_position: string;
 }
 
+/** Milliseconds a wake-up of the fan-out waits to take a burst of claims in one transaction. */
+const FANOUT_GATHER_MS = 50;
+
 /**
  * Queues a delivery for every event each webhook's filter matches. It is a
  * checkpointed subscriber of the log: each batch's deliveries commit with the
@@ -35,6 +38,7 @@ export class WebhookFanout implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.live.following) return;
     this.runner = new SubscriptionRunner(this.store, this.live.dataSource, WEBHOOKS_SUBSCRIBER, (events, manager) => this.fanOut(events, manager), {
       pollIntervalMs: this.config.LIVE_POLL_MS,
+      gatherMs: FANOUT_GATHER_MS,
     });
     this.runner.start();
   }
