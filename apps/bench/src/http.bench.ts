@@ -23,10 +23,14 @@ export const CLAIM_BODY = {
   sources: [{ outlet: 'Bloomberg', publishedAt: '2021-04-07', via: [{ outlet: 'The Verge' }] }],
 };
 
+type Side = 'api' | 'bare' | 'append';
+
 /**
  * Recording a claim over HTTP: `POST /deals/{id}/claims` on the API against a
  * bare Fastify endpoint that inserts one row per request into a table of the
- * same database with a pool of the same size, in alternating rounds.
+ * same database with a pool of the same size, in alternating rounds. A third
+ * side, the same bare endpoint calling the store's `es_append` instead of the
+ * INSERT, shows what the hash-chained append alone leaves of the baseline.
  */
 export async function httpBench(server: BenchServer, options: HttpOptions): Promise<{ rows: Row[]; details: unknown }> {
   const databaseUrl = await server.createDatabase('http');
@@ -48,38 +52,41 @@ export async function httpBench(server: BenchServer, options: HttpOptions): Prom
       );
       for (const deal of await Promise.all(batch)) paths.push(`/deals/${String(deal.id)}/claims`);
     }
-    const load = (url: string, seconds: number): Promise<LoadResult> =>
+    const load = (side: Side, seconds: number): Promise<LoadResult> =>
       runLoad({
-        url,
+        url: side === 'api' ? api.url : bare.url,
         connections: options.connections,
         seconds,
-        paths,
+        paths: side === 'append' ? paths.map((path) => `/append${path}`) : paths,
         headers: { authorization: `Bearer ${api.editorKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(CLAIM_BODY),
       });
 
-    const urls = { api: api.url, bare: bare.url };
-    for (const side of ['api', 'bare'] as const) await load(urls[side], 2); // warm-up
-    const runs: Record<'api' | 'bare', LoadResult[]> = { api: [], bare: [] };
+    for (const side of ['api', 'bare', 'append'] as const) await load(side, 2); // warm-up
+    const runs: Record<Side, LoadResult[]> = { api: [], bare: [], append: [] };
     for (let round = 0; round < options.rounds; round++) {
-      for (const side of sidesOf(round, 'api' as const, 'bare' as const)) {
-        const result = await load(urls[side], options.seconds);
+      const [first, last] = sidesOf(round, 'api' as const, 'bare' as const);
+      for (const side of [first, 'append' as const, last]) {
+        const result = await load(side, options.seconds);
         runs[side].push(result);
         log(
-          `http round ${round + 1} ${side.padEnd(4)} ${result.perSecond.toFixed(0).padStart(6)} claims/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
+          `http round ${round + 1} ${side.padEnd(6)} ${result.perSecond.toFixed(0).padStart(6)} claims/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
             `  non-2xx ${result.non2xx}  errors ${result.errors}`,
         );
       }
     }
 
-    const rate = (side: 'api' | 'bare') => runs[side].reduce((sum, r) => sum + r.perSecond, 0) / runs[side].length;
-    const p = (side: 'api' | 'bare', key: 'p50' | 'p99') => percentile(runs[side].map((r) => r[key]), 50);
+    const rate = (side: Side) => runs[side].reduce((sum, r) => sum + r.perSecond, 0) / runs[side].length;
+    const p = (side: Side, key: 'p50' | 'p99') => percentile(runs[side].map((r) => r[key]), 50);
     const ratio = rate('api') / rate('bare');
     const failures = runs.api.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
     const rows: Row[] = [
       { bench: 'http', figure: 'claims/s, API', value: rate('api'), unit: '/s' },
       { bench: 'http', figure: 'claims/s, bare Fastify + pg', value: rate('bare'), unit: '/s' },
+      { bench: 'http', figure: 'claims/s, bare Fastify + pg + es_append', value: rate('append'), unit: '/s' },
       { bench: 'http', figure: 'throughput API / bare', value: ratio, unit: 'x', target: `>= ${TARGET_RATIO}`, met: ratio >= TARGET_RATIO },
+      { bench: 'http', figure: 'throughput bare es_append / bare', value: rate('append') / rate('bare'), unit: 'x' },
+      { bench: 'http', figure: 'throughput API / bare es_append', value: rate('api') / rate('append'), unit: 'x' },
       { bench: 'http', figure: 'latency p50, API', value: p('api', 'p50'), unit: 'ms' },
       { bench: 'http', figure: 'latency p99, API', value: p('api', 'p99'), unit: 'ms', target: `< ${TARGET_P99_MS} ms`, met: p('api', 'p99') < TARGET_P99_MS },
       { bench: 'http', figure: 'latency p50, bare', value: p('bare', 'p50'), unit: 'ms' },
@@ -93,7 +100,11 @@ export async function httpBench(server: BenchServer, options: HttpOptions): Prom
   }
 }
 
-/** The baseline: parse the JSON body, insert one row, answer 201. */
+/**
+ * The baseline: parse the JSON body, insert one row, answer 201. Under
+ * `/append` the same route appends the body as an event to a stream of its own
+ * through the store's function, hash chain included, instead.
+ */
 async function startBare(databaseUrl: string): Promise<{ url: string; close(): Promise<void> }> {
   const pool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
   await pool.query(
@@ -107,6 +118,14 @@ async function startBare(databaseUrl: string): Promise<{ url: string; close(): P
       JSON.stringify(request.body),
     ]);
     return reply.code(201).send({ claimId: rows[0]?.id, dealId: request.params.id, version: 1 });
+  });
+  app.post<{ Params: { id: string } }>('/append/deals/:id/claims', async (request, reply) => {
+    const event = { type: 'ClaimRecorded', schemaVersion: 1, data: request.body, metadata: { actorRoles: ['editor'] } };
+    const { rows } = await pool.query<{ result: { toVersion: number } }>('select es_append($1, null, $2::jsonb, null, null) as result', [
+      `bench-${request.params.id}`,
+      JSON.stringify([event]),
+    ]);
+    return reply.code(201).send({ dealId: request.params.id, version: rows[0]?.result.toVersion });
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
