@@ -205,7 +205,12 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     await expect(claim.count()).resolves.toBe(0);
   });
 
-  it('each claim opens its audit trail: who did what (by name), when, with the rationale', async () => {
+  it('each claim opens its audit trail: who did what (by name), when, with the rationale and the sources added', async () => {
+    const added = await t.request('POST', `/claims/${claimId}/sources`, {
+      key: t.keys.editor,
+      body: { source: { outlet: 'Les Echos', publishedAt: '2024-06-03' } },
+    });
+    expect(added.status).toBe(201);
     const page = await signedIn(t.keys.reader, 'reader');
     await page.goto(`${t.url}/#/deals/${dealId}`);
     await page.locator(`[data-claim-id="${claimId}"]`).getByRole('link', { name: 'Audit trail of this claim' }).click();
@@ -215,6 +220,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     // each actor by its key's name, with the key's id
     expect(text).toMatch(/Recorded.*by test editor\+fact_checker \(key [0-9a-f-]{36}\).*Verdict given.*by test fact_checker \(key [0-9a-f-]{36}\)/s);
     expect(text).toContain('Bloomberg and a second outlet report it');
+    expect(text).toMatch(/Source added.*by test editor.*Les Echos/s);
   });
 
   it('an open deal page refreshes from the live feed when a claim is recorded elsewhere', async () => {

@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 import type { ClaimDetail, DealState, HistoryEvent, Source } from '../api';
 import { Money, ProblemMessage, SourceItem, VerdictBadge, formatInstant, useLiveRefresh, useLoad, words, type Session } from '../ui';
+import type { DealEventType } from '../../../../libs/newsroom/src/domain/deal.events';
 import { JudgeClaim } from './judge';
 
-const EVENT_WORDS: Record<string, string> = {
+/** Words for each event of a claim's history, checked against the domain's event types. */
+const EVENT_WORDS: Record<Exclude<DealEventType, 'DealOpened'>, string> = {
   ClaimRecorded: 'Recorded',
-  SourceAdded: 'Source added',
+  ClaimSourceAdded: 'Source added',
   VerdictGiven: 'Verdict given',
   ClaimRetracted: 'Retracted',
   ClaimCorrected: 'Corrected',
@@ -17,7 +19,7 @@ function HistoryItem({ event }: { event: HistoryEvent }) {
   return (
     <li class="history-item">
       <p>
-        <strong>{EVENT_WORDS[event.type] ?? event.type}</strong> <time dateTime={event.recordedAt}>{formatInstant(event.recordedAt)}</time> by{' '}
+        <strong>{EVENT_WORDS[event.type as keyof typeof EVENT_WORDS] ?? event.type}</strong> <time dateTime={event.recordedAt}>{formatInstant(event.recordedAt)}</time> by{' '}
         {event.actorName} <span class="muted">(key {event.actorId})</span>
         <span class="muted"> · deal version {event.version}</span>
       </p>
@@ -38,7 +40,7 @@ function HistoryItem({ event }: { event: HistoryEvent }) {
           </ul>
         </>
       ) : null}
-      {event.type === 'SourceAdded' && data.source && typeof data.source === 'object' ? (
+      {event.type === 'ClaimSourceAdded' && data.source && typeof data.source === 'object' ? (
         <ul class="sources">
           <SourceItem source={data.source as Source} />
         </ul>
