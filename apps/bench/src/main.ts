@@ -3,6 +3,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchServer, log, type Row } from './bench.support';
+import { feedBench } from './feed.bench';
 import { httpBench } from './http.bench';
 import { inputBench } from './input.bench';
 import { readBench } from './read.bench';
@@ -10,19 +11,21 @@ import { storeBench } from './store.bench';
 
 const USAGE = `npm run bench [-- options]
 
-  --only LIST      benchmarks to run, of http,store,read,rebuild,input (default: all)
+  --only LIST      benchmarks to run, of http,feed,store,read,rebuild,input (default: all)
   --rounds N       alternating rounds of each side-by-side comparison (default 3)
   --seconds S      seconds of each measured round (default 10)
   --events N       events of the store read and rebuilt (default 300000)
   --reads N        measured requests of each heavy read (default 200)
   --deals N        deals the HTTP claims are spread over (default 1000)
   --connections N  HTTP connections (default 32)
+  --clients N      live feed connections of the feed benchmark (default 500)
+  --rate N         claims/s written while the feed clients listen (default 200)
   --json FILE      also write the figures as JSON
 
 DATABASE_URL: a server to use (the bench creates and drops its own databases);
 without it an embedded PostgreSQL runs in a temporary directory.`;
 
-const BENCHES = ['http', 'store', 'read', 'rebuild', 'input'] as const;
+const BENCHES = ['http', 'feed', 'store', 'read', 'rebuild', 'input'] as const;
 
 function options() {
   const { values } = parseArgs({
@@ -34,6 +37,8 @@ function options() {
       reads: { type: 'string', default: '200' },
       deals: { type: 'string', default: '1000' },
       connections: { type: 'string', default: '32' },
+      clients: { type: 'string', default: '500' },
+      rate: { type: 'string', default: '200' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -57,6 +62,8 @@ function options() {
     reads: Math.round(number('reads')),
     deals: Math.round(number('deals')),
     connections: Math.round(number('connections')),
+    clients: Math.round(number('clients')),
+    rate: number('rate'),
     json: values.json,
   };
 }
@@ -105,6 +112,11 @@ async function main(): Promise<void> {
       const result = await httpBench(server, opts);
       rows.push(...result.rows);
       details.http = result.details;
+    }
+    if (opts.only.has('feed')) {
+      const result = await feedBench(server, opts);
+      rows.push(...result.rows);
+      details.feed = result.details;
     }
     if (opts.only.has('store')) {
       const result = await storeBench(server, opts);
