@@ -10,6 +10,8 @@ import { LOG_CHANNEL, LogSignals } from './log-signals';
 const BATCH = 500;
 /** The first look again after a wake-up, in milliseconds. */
 const FIRST_QUICK_LOOK_MS = 10;
+/** How long the tail lets appends gather after a wake-up, so each client gets a burst in one write. */
+const GATHER_MS = 50;
 /** How long a cut-off client has to take what is buffered before its connection is closed. */
 const CUT_OFF_GRACE_MS = 10_000;
 
@@ -233,7 +235,10 @@ export class LiveFeed implements OnApplicationBootstrap, OnModuleDestroy {
           }
           this.head = checkpoint;
         }
-        if (events.length < BATCH) await this.pause.wait(this.nextLook());
+        if (events.length < BATCH) {
+          await this.pause.wait(this.nextLook());
+          if (this.live.size > 0 && !this.stopping) await delay(GATHER_MS);
+        }
       } catch (error) {
         if (this.stopping) break;
         this.logger.warn(`reading the log failed, retrying: ${String(error)}`);
