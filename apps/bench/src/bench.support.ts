@@ -4,11 +4,13 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { ApiKeyService } from '@app/access';
 import { loadConfig, startEmbeddedPostgres, type EmbeddedDatabase } from '@app/platform';
 import { createApp } from '../../api/src/app.factory';
+import type { LoadOptions, LoadResult } from './load.worker';
 
 /** Connections of every pool the bench opens: the API's default, so the bare baselines get the same. */
 export const POOL_SIZE = 10;
@@ -82,18 +84,22 @@ export class BenchServer {
   }
 }
 
-export interface Api {
-  app: NestFastifyApplication;
+/** Where requests go: a server's address and the key they carry. */
+export interface Endpoint {
   url: string;
   editorKey: string;
+}
+
+export interface Api extends Endpoint {
+  app: NestFastifyApplication;
   get(path: string): Promise<number>;
 }
 
-const ADMIN_KEY = `bench-admin-${randomUUID()}`;
+export const ADMIN_KEY = `bench-admin-${randomUUID()}`;
 
-/** The API as production builds it, listening on a free port, with an editor key. */
-export async function startApi(databaseUrl: string): Promise<Api> {
-  const config = loadConfig({
+/** The API's settings for the bench, whether it runs in the bench's process or in its own. */
+export function apiSettings(databaseUrl: string): Record<string, string> {
+  return {
     DATABASE_URL: databaseUrl,
     DEMO_DATA: 'false',
     LOG_LEVEL: 'error',
@@ -101,8 +107,12 @@ export async function startApi(databaseUrl: string): Promise<Api> {
     DATABASE_POOL_SIZE: String(POOL_SIZE),
     // the load comes from one key: rate limiting is not what is measured
     RATE_LIMIT_PER_KEY: '10000000',
-  });
-  const app = await createApp(config, { logger: false });
+  };
+}
+
+/** The API as production builds it, listening on a free port, with an editor key. */
+export async function startApi(databaseUrl: string): Promise<Api> {
+  const app = await createApp(loadConfig(apiSettings(databaseUrl)), { logger: false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const editorKey = (await app.get(ApiKeyService).create('bench editor', ['editor'])).key;
@@ -131,16 +141,69 @@ function httpGet(agent: Agent, url: string, key: string): Promise<number> {
   });
 }
 
-/** A POST whose answer must be a 201; its JSON body. */
-export async function postCreated(api: Api, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${api.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${api.editorKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+/** A POST of a JSON body with the endpoint's key, on `agent`'s connections; its status and body. */
+export function post(agent: Agent, to: Endpoint, path: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = { authorization: `Bearer ${to.editorKey}`, 'content-type': 'application/json' };
+    const req = request(`${to.url}${path}`, { method: 'POST', agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
   });
-  const text = await response.text();
-  if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** A POST whose answer must be a 201; its JSON body. */
+export async function postCreated(agent: Agent, to: Endpoint, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const answer = await post(agent, to, path, JSON.stringify(body));
+  if (answer.status !== 201) throw new Error(`POST ${path}: ${answer.status} ${answer.body}`);
+  return JSON.parse(answer.body) as Record<string, unknown>;
+}
+
+/** Opens `count` deals, ten at a time; the claims path of each. */
+export async function openDeals(api: Endpoint, agent: Agent, count: number): Promise<string[]> {
+  const paths: string[] = [];
+  const deal = (i: number) => ({
+    title: `Twitter / Clubhouse ${i}`,
+    kind: 'acquisition',
+    parties: [
+      { name: 'Twitter', role: 'acquirer' },
+      { name: 'Clubhouse', role: 'target' },
+    ],
+  });
+  while (paths.length < count) {
+    const batch = Array.from({ length: Math.min(10, count - paths.length) }, (_, j) => postCreated(agent, api, '/deals', deal(paths.length + j)));
+    paths.push(...(await Promise.all(batch)).map((created) => `/deals/${String(created.id)}/claims`));
+  }
+  return paths;
+}
+
+/** The claim that the http and feed benches record, over and over. */
+export const CLAIM_BODY = {
+  kind: 'offer_made',
+  statement: 'Twitter offered about $4B',
+  occurredAt: '2021-04',
+  amount: { value: '4000000000', currency: 'USD', qualifier: 'approximate' },
+  sources: [{ outlet: 'Bloomberg', publishedAt: '2021-04-07', via: [{ outlet: 'The Verge' }] }],
+};
+
+/**
+ * One autocannon round of CLAIM_BODY posted to `paths` in turn, in a thread of
+ * its own (load.worker.ts); a failure there rejects.
+ */
+export function runLoad(to: Endpoint, paths: string[], connections: number, seconds: number): Promise<LoadResult> {
+  const headers = { authorization: `Bearer ${to.editorKey}`, 'content-type': 'application/json' };
+  const workerData: LoadOptions = { url: to.url, connections, seconds, paths, headers, body: JSON.stringify(CLAIM_BODY) };
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(__dirname, 'load.worker.js'), { workerData });
+    worker.once('message', (result: LoadResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the load thread stopped with ${code}`))));
+  });
 }
 
 /** Milliseconds each call of `work` took. */

@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Agent, request, type ClientRequest } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
@@ -8,10 +6,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
-import { BenchServer, log, mean, percentile, POOL_SIZE, sidesOf, type Row } from './bench.support';
-import { CLAIM_BODY, type HttpOptions } from './http.bench';
-import type { LoadOptions, LoadResult } from './load.worker';
+import { ADMIN_KEY, apiSettings, BenchServer, CLAIM_BODY, log, mean, openDeals, percentile, POOL_SIZE, post, postCreated, runLoad, sidesOf, type Endpoint, type Row } from './bench.support';
+import type { HttpOptions } from './http.bench';
+import type { LoadResult } from './load.worker';
 
 /** The http bench's options for the full-speed writes, and the feed's own. */
 export interface FeedOptions extends HttpOptions {
@@ -85,10 +82,8 @@ export async function feedBench(server: BenchServer, options: FeedOptions): Prom
   }
 }
 
-interface ApiProcess {
-  url: string;
+interface ApiProcess extends Endpoint {
   pid: number;
-  editorKey: string;
   stop(): Promise<void>;
 }
 
@@ -99,19 +94,8 @@ interface ApiProcess {
  */
 async function startApiProcess(databaseUrl: string, maxConnections: number): Promise<ApiProcess> {
   const port = await freePort();
-  const adminKey = `bench-admin-${randomUUID()}`;
   const child = spawn(process.execPath, ['--max-semi-space-size=64', join(__dirname, '../../api/src/main.js')], {
-    env: {
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DEMO_DATA: 'false',
-      LOG_LEVEL: 'error',
-      BOOTSTRAP_ADMIN_KEY: adminKey,
-      DATABASE_POOL_SIZE: String(POOL_SIZE),
-      RATE_LIMIT_PER_KEY: '10000000',
-      HTTP_MAX_CONNECTIONS: String(maxConnections),
-    },
+    env: { ...apiSettings(databaseUrl), HOST: '127.0.0.1', PORT: String(port), HTTP_MAX_CONNECTIONS: String(maxConnections) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // the API logs to stdout: its lines join the bench's log, away from the table
@@ -135,7 +119,7 @@ async function startApiProcess(databaseUrl: string, maxConnections: number): Pro
       await delay(250);
     }
     const agent = new Agent({ keepAlive: false });
-    const created = await postCreated(agent, url, adminKey, '/api-keys', { name: 'bench editor', roles: ['editor'] });
+    const created = await postCreated(agent, { url, editorKey: ADMIN_KEY }, '/api-keys', { name: 'bench editor', roles: ['editor'] });
     return { url, pid: child.pid as number, editorKey: String(created.key), stop };
   } catch (error) {
     await stop();
@@ -152,46 +136,6 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-/** A POST of a JSON body; its status and body. */
-function post(agent: Agent, url: string, key: string, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const req = request(url, { method: 'POST', agent, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function postCreated(agent: Agent, url: string, key: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const answer = await post(agent, `${url}${path}`, key, JSON.stringify(body));
-  if (answer.status !== 201) throw new Error(`POST ${path}: ${answer.status} ${answer.body}`);
-  return JSON.parse(answer.body) as Record<string, unknown>;
-}
-
-/** Opens `count` deals, ten at a time; the claims path of each. */
-async function openDeals(api: ApiProcess, agent: Agent, count: number): Promise<string[]> {
-  const paths: string[] = [];
-  const deal = (i: number) => ({
-    title: `Twitter / Clubhouse ${i}`,
-    kind: 'acquisition',
-    parties: [
-      { name: 'Twitter', role: 'acquirer' },
-      { name: 'Clubhouse', role: 'target' },
-    ],
-  });
-  while (paths.length < count) {
-    const batch = Array.from({ length: Math.min(10, count - paths.length) }, (_, j) => postCreated(agent, api.url, api.editorKey, '/deals', deal(paths.length + j)));
-    paths.push(...(await Promise.all(batch)).map((created) => `/deals/${String(created.id)}/claims`));
-  }
-  return paths;
 }
 
 /**
@@ -338,7 +282,7 @@ async function pacedWrites(api: ApiProcess, agent: Agent, paths: string[], rate:
     if (wait > 0) await delay(wait);
     const sent = performance.now();
     pending.push(
-      post(agent, `${api.url}${paths[i % paths.length]}`, api.editorKey, body).then(
+      post(agent, api, paths[i % paths.length] as string, body).then(
         (answer) => ({
           sent,
           committed: performance.now(),
@@ -445,15 +389,7 @@ type Side = 'with' | 'without';
  * the time to receive every claim the round recorded before they close.
  */
 async function measureThroughput(api: ApiProcess, paths: string[], options: FeedOptions) {
-  const load = (seconds: number): Promise<LoadResult> =>
-    runLoad({
-      url: api.url,
-      connections: options.connections,
-      seconds,
-      paths,
-      headers: { authorization: `Bearer ${api.editorKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(CLAIM_BODY),
-    });
+  const load = (seconds: number): Promise<LoadResult> => runLoad(api, paths, options.connections, seconds);
   await load(2); // warm-up
   const runs: Record<Side, LoadResult[]> = { with: [], without: [] };
   // the API's CPU per claim recorded, which the other processes on the cores disturb less than the throughput
@@ -483,10 +419,4 @@ async function measureThroughput(api: ApiProcess, paths: string[], options: Feed
     }
   }
   return { runs, cpuPerClaim, missing, cutOff };
-}
-
-/** One autocannon round in its thread (load.worker.ts); a failure there rejects. */
-async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const [result] = (await once(new Worker(join(__dirname, 'load.worker.js'), { workerData: options }), 'message')) as [LoadResult];
-  return result;
 }

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Agent } from 'node:http';
 import { fastify } from 'fastify';
 import { Pool } from 'pg';
-import { BenchServer, log, percentile, POOL_SIZE, postCreated, sidesOf, startApi, type Row } from './bench.support';
-import type { LoadOptions, LoadResult } from './load.worker';
+import { BenchServer, log, openDeals, percentile, POOL_SIZE, runLoad, sidesOf, startApi, type Row } from './bench.support';
+import type { LoadResult } from './load.worker';
 
 export interface HttpOptions {
   rounds: number;
@@ -14,14 +13,6 @@ export interface HttpOptions {
 
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 25;
-
-export const CLAIM_BODY = {
-  kind: 'offer_made',
-  statement: 'Twitter offered about $4B',
-  occurredAt: '2021-04',
-  amount: { value: '4000000000', currency: 'USD', qualifier: 'approximate' },
-  sources: [{ outlet: 'Bloomberg', publishedAt: '2021-04-07', via: [{ outlet: 'The Verge' }] }],
-};
 
 type Side = 'api' | 'bare' | 'append';
 
@@ -36,31 +27,13 @@ export async function httpBench(server: BenchServer, options: HttpOptions): Prom
   const databaseUrl = await server.createDatabase('http');
   const api = await startApi(databaseUrl);
   const bare = await startBare(databaseUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
   try {
     log(`http: opening ${options.deals} deals`);
-    const paths: string[] = [];
-    for (let i = 0; i < options.deals; i += 10) {
-      const batch = Array.from({ length: Math.min(10, options.deals - i) }, (_, j) =>
-        postCreated(api, '/deals', {
-          title: `Twitter / Clubhouse ${i + j}`,
-          kind: 'acquisition',
-          parties: [
-            { name: 'Twitter', role: 'acquirer' },
-            { name: 'Clubhouse', role: 'target' },
-          ],
-        }),
-      );
-      for (const deal of await Promise.all(batch)) paths.push(`/deals/${String(deal.id)}/claims`);
-    }
+    const paths = await openDeals(api, agent, options.deals);
+    const appendPaths = paths.map((path) => `/append${path}`);
     const load = (side: Side, seconds: number): Promise<LoadResult> =>
-      runLoad({
-        url: side === 'api' ? api.url : bare.url,
-        connections: options.connections,
-        seconds,
-        paths: side === 'append' ? paths.map((path) => `/append${path}`) : paths,
-        headers: { authorization: `Bearer ${api.editorKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(CLAIM_BODY),
-      });
+      runLoad({ url: side === 'api' ? api.url : bare.url, editorKey: api.editorKey }, side === 'append' ? appendPaths : paths, options.connections, seconds);
 
     for (const side of ['api', 'bare', 'append'] as const) await load(side, 2); // warm-up
     const runs: Record<Side, LoadResult[]> = { api: [], bare: [], append: [] };
@@ -95,6 +68,7 @@ export async function httpBench(server: BenchServer, options: HttpOptions): Prom
     ];
     return { rows, details: { connections: options.connections, deals: options.deals, seconds: options.seconds, poolSize: POOL_SIZE, runs } };
   } finally {
+    agent.destroy();
     await bare.close();
     await api.app.close();
   }
@@ -128,20 +102,5 @@ async function startBare(databaseUrl: string): Promise<{ url: string; close(): P
     return reply.code(201).send({ dealId: request.params.id, version: rows[0]?.result.toVersion });
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    url,
-    close: async () => {
-      await app.close();
-      await pool.end();
-    },
-  };
-}
-
-function runLoad(options: LoadOptions): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(join(__dirname, 'load.worker.js'), { workerData: options });
-    worker.once('message', (result: LoadResult) => resolve(result));
-    worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the load thread stopped with ${code}`))));
-  });
+  return { url, close: () => app.close().then(() => pool.end()) };
 }
