@@ -88,6 +88,10 @@ interface CheckpointRow {
   frontier: string[];
 }
 
+/**
+ * The queries below select `tx_id::text as tx_id`: a bare `order by tx_id` would
+ * sort by that text alias ('10000' before '9999'), so they name es_events.tx_id.
+ */
 interface LeafRow {
   position: string;
   tx_id: string;
@@ -145,7 +149,7 @@ export class LogCheckpoints {
       const rows: LeafRow[] = await manager.query(
         `select position, tx_id::text as tx_id, hash from es_events
           where (tx_id, position) > ($1::xid8, $2::bigint) and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-          order by tx_id, position`,
+          order by es_events.tx_id, es_events.position`,
         [previous?.lastTxId ?? '0', previous?.lastTxId ? previous.lastPosition : 0],
       );
       if (previous && options.onlyIfGrown && rows.length === 0) return null;
@@ -324,7 +328,7 @@ export class LogCheckpoints {
     while (accumulator.size < total) {
       const rows: LeafRow[] = await this.dataSource.query(
         `select position, tx_id::text as tx_id, hash from es_events
-          where (tx_id, position) > ($1::xid8, $2::bigint) order by tx_id, position limit $3`,
+          where (tx_id, position) > ($1::xid8, $2::bigint) order by es_events.tx_id, es_events.position limit $3`,
         [after.txId, after.position, Math.min(BATCH, total - accumulator.size)],
       );
       if (rows.length === 0) break;
@@ -376,7 +380,7 @@ export class LogCheckpoints {
   /** The leaf hashes and positions of the first `size` events in global order. */
   private async leaves(manager: EntityManager, size: number): Promise<{ hashes: Buffer[]; positions: number[] }> {
     const rows: LeafRow[] = await manager.query(
-      `select position, tx_id::text as tx_id, hash from es_events order by tx_id, position limit $1`,
+      `select position, tx_id::text as tx_id, hash from es_events order by es_events.tx_id, es_events.position limit $1`,
       [size],
     );
     return { hashes: rows.map((r) => leafHash(Buffer.from(r.hash, 'hex'))), positions: rows.map((r) => Number(r.position)) };
