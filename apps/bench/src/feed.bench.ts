@@ -7,16 +7,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ADMIN_KEY, apiSettings, BenchServer, CLAIM_BODY, log, mean, openDeals, percentile, POOL_SIZE, post, postCreated, runLoad, sidesOf, type Endpoint, type Row } from './bench.support';
-import type { HttpOptions } from './http.bench';
 import type { LoadResult } from './load.worker';
-
-/** The http bench's options for the full-speed writes, and the feed's own. */
-export interface FeedOptions extends HttpOptions {
-  /** Feed connections held open. */
-  clients: number;
-  /** Claims per second of the paced writer. */
-  rate: number;
-}
+import type { Options } from './main';
 
 const TARGET_P99_MS = 1000;
 /** The share of the asked rate the paced writes must reach for their delays to count as measured at that rate. */
@@ -32,7 +24,7 @@ const UUID_LENGTH = 36;
  * from the writer's 201 to its arrival at every client; then the write path's
  * throughput with and without those clients, in alternating rounds.
  */
-export async function feedBench(server: BenchServer, options: FeedOptions): Promise<{ rows: Row[]; details: unknown }> {
+export async function feedBench(server: BenchServer, options: Options): Promise<{ rows: Row[]; details: unknown }> {
   const api = await startApiProcess(await server.createDatabase('feed'), options.clients + options.connections + 100);
   const writer = new Agent({ keepAlive: true, maxSockets: options.connections });
   try {
@@ -299,7 +291,7 @@ async function pacedWrites(api: ApiProcess, agent: Agent, paths: string[], rate:
 }
 
 /** The clients listen while the claims are written at the paced rate; every delivery is matched to its claim by id. */
-async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], options: FeedOptions) {
+async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], options: Options) {
   const n = options.clients;
   log(`feed: connecting ${n} clients`);
   const clients = await FeedClients.open(api, n);
@@ -388,7 +380,7 @@ type Side = 'with' | 'without';
  * and without, in alternating rounds. After a round with clients, they get
  * the time to receive every claim the round recorded before they close.
  */
-async function measureThroughput(api: ApiProcess, paths: string[], options: FeedOptions) {
+async function measureThroughput(api: ApiProcess, paths: string[], options: Options) {
   const load = (seconds: number): Promise<LoadResult> => runLoad(api, paths, options.connections, seconds);
   await load(2); // warm-up
   const runs: Record<Side, LoadResult[]> = { with: [], without: [] };

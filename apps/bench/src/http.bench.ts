@@ -1,15 +1,9 @@
 import { Agent } from 'node:http';
 import { fastify } from 'fastify';
 import { Pool } from 'pg';
-import { BenchServer, log, openDeals, percentile, POOL_SIZE, runLoad, sidesOf, startApi, type Row } from './bench.support';
+import { BenchServer, log, mean, openDeals, percentile, POOL_SIZE, runLoad, sidesOf, startApi, type Row } from './bench.support';
 import type { LoadResult } from './load.worker';
-
-export interface HttpOptions {
-  rounds: number;
-  seconds: number;
-  connections: number;
-  deals: number;
-}
+import type { Options } from './main';
 
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 25;
@@ -23,7 +17,7 @@ type Side = 'api' | 'bare' | 'append';
  * side, the same bare endpoint calling the store's `es_append` instead of the
  * INSERT, shows what the hash-chained append alone leaves of the baseline.
  */
-export async function httpBench(server: BenchServer, options: HttpOptions): Promise<{ rows: Row[]; details: unknown }> {
+export async function httpBench(server: BenchServer, options: Options): Promise<{ rows: Row[]; details: unknown }> {
   const databaseUrl = await server.createDatabase('http');
   const api = await startApi(databaseUrl);
   const bare = await startBare(databaseUrl);
@@ -49,7 +43,7 @@ export async function httpBench(server: BenchServer, options: HttpOptions): Prom
       }
     }
 
-    const rate = (side: Side) => runs[side].reduce((sum, r) => sum + r.perSecond, 0) / runs[side].length;
+    const rate = (side: Side) => mean(runs[side].map((r) => r.perSecond));
     const p = (side: Side, key: 'p50' | 'p99') => percentile(runs[side].map((r) => r[key]), 50);
     const ratio = rate('api') / rate('bare');
     const failures = runs.api.reduce((sum, r) => sum + r.non2xx + r.errors, 0);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,12 +25,22 @@ const USAGE = `npm run bench [-- options]
 DATABASE_URL: a server to use (the bench creates and drops its own databases);
 without it an embedded PostgreSQL runs in a temporary directory.`;
 
-const BENCHES = ['http', 'feed', 'store', 'read', 'rebuild', 'input'] as const;
+/** Each benchmark: the key of its details, the names of --only that run it (read and rebuild share one store), its function. */
+const BENCHES: [string, string[], (server: BenchServer, options: Options) => Promise<{ rows: Row[]; details: unknown }>][] = [
+  ['http', ['http'], httpBench],
+  ['feed', ['feed'], feedBench],
+  ['store', ['store'], storeBench],
+  ['read', ['read', 'rebuild'], readBench],
+  ['input', ['input'], inputBench],
+];
+const NAMES: string[] = BENCHES.flatMap(([, names]) => names);
+
+export type Options = ReturnType<typeof options>;
 
 function options() {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string', default: BENCHES.join(',') },
+      only: { type: 'string', default: NAMES.join(',') },
       rounds: { type: 'string', default: '3' },
       seconds: { type: 'string', default: '10' },
       events: { type: 'string', default: '300000' },
@@ -48,7 +58,7 @@ function options() {
     process.exit(0);
   }
   const only = new Set(values.only.split(',').map((s) => s.trim()));
-  for (const name of only) if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: unknown benchmark ${name}\n\n${USAGE}`);
+  for (const name of only) if (!NAMES.includes(name)) throw new Error(`--only: unknown benchmark ${name}\n\n${USAGE}`);
   const number = (name: keyof typeof values): number => {
     const value = Number(values[name]);
     if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number\n\n${USAGE}`);
@@ -70,13 +80,8 @@ function options() {
 
 /** Lines of the .ts files under `dir`, tests included. */
 function lineCount(dir: string): number {
-  let lines = 0;
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) lines += lineCount(path);
-    else if (path.endsWith('.ts')) lines += readFileSync(path, 'utf8').split('\n').length - 1;
-  }
-  return lines;
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  return files.reduce((lines, file) => lines + readFileSync(join(dir, file), 'utf8').split('\n').length - 1, 0);
 }
 
 function format(value: number): string {
@@ -108,30 +113,11 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
   try {
-    if (opts.only.has('http')) {
-      const result = await httpBench(server, opts);
+    for (const [name, names, bench] of BENCHES) {
+      if (!names.some((n) => opts.only.has(n))) continue;
+      const result = await bench(server, opts);
       rows.push(...result.rows);
-      details.http = result.details;
-    }
-    if (opts.only.has('feed')) {
-      const result = await feedBench(server, opts);
-      rows.push(...result.rows);
-      details.feed = result.details;
-    }
-    if (opts.only.has('store')) {
-      const result = await storeBench(server, opts);
-      rows.push(...result.rows);
-      details.store = result.details;
-    }
-    if (opts.only.has('read') || opts.only.has('rebuild')) {
-      const result = await readBench(server, { ...opts, read: opts.only.has('read'), rebuild: opts.only.has('rebuild') });
-      rows.push(...result.rows);
-      details.read = result.details;
-    }
-    if (opts.only.has('input')) {
-      const result = await inputBench(server);
-      rows.push(...result.rows);
-      details.input = result.details;
+      details[name] = result.details;
     }
   } finally {
     await server.stop();

@@ -6,12 +6,8 @@ import { DEAL_EVENT_SCHEMA_VERSIONS } from '@app/newsroom';
 import { claimRecorded } from '@app/newsroom/domain/testing/deal.fixtures';
 import { dataSourceOptions } from '@app/platform';
 import { migrations } from '../../../migrations';
-import { BenchServer, log, POOL_SIZE, sidesOf, type Row } from './bench.support';
-
-export interface StoreOptions {
-  rounds: number;
-  seconds: number;
-}
+import { BenchServer, log, mean, POOL_SIZE, sidesOf, type Row } from './bench.support';
+import type { Options } from './main';
 
 const WRITERS = 8;
 const STREAMS_PER_WRITER = 4;
@@ -41,7 +37,7 @@ function newEvent(streamId: string): NewEvent {
  * comparable row (same columns, a hash chained in Node) into a table with the
  * same keys, by the same writers on the same pool, in alternating rounds.
  */
-export async function storeBench(server: BenchServer, options: StoreOptions): Promise<{ rows: Row[]; details: unknown }> {
+export async function storeBench(server: BenchServer, options: Options): Promise<{ rows: Row[]; details: unknown }> {
   const dataSource = new DataSource(dataSourceOptions(await server.createDatabase('store'), [], migrations, POOL_SIZE));
   await dataSource.initialize();
   try {
@@ -100,7 +96,7 @@ export async function storeBench(server: BenchServer, options: StoreOptions): Pr
         log(`store round ${round + 1} ${side.padEnd(5)} ${rate.toFixed(0).padStart(6)} events/s`);
       }
     }
-    const rate = (side: Side) => runs[side].reduce((sum, x) => sum + x, 0) / runs[side].length;
+    const rate = (side: Side) => mean(runs[side]);
     const ratio = rate('store') / rate('bare');
     return {
       rows: [
