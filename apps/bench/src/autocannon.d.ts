@@ -5,24 +5,7 @@ declare module 'autocannon' {
     path?: string;
     headers?: Record<string, string>;
     body?: string;
-    setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
-  }
-
-  interface Histogram {
-    average: number;
-    p50: number;
-    p99: number;
-    max: number;
-  }
-
-  interface Result {
-    duration: number;
-    latency: Histogram;
-    errors: number;
-    timeouts: number;
-    non2xx: number;
-    '2xx': number;
-    statusCodeStats: Record<string, { count: number }>;
+    setupRequest?: (request: Request) => Request;
   }
 
   interface Options {
@@ -30,6 +13,16 @@ declare module 'autocannon' {
     connections: number;
     duration: number;
     requests: Request[];
+  }
+
+  interface Result {
+    duration: number;
+    latency: { p50: number; p99: number };
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    '2xx': number;
+    statusCodeStats: Record<string, { count: number }>;
   }
 
   /** Outside the main thread the promise gives raw results, to be passed to aggregateResult. */
