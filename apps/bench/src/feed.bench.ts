@@ -189,13 +189,10 @@ class FeedClients {
         res.setEncoding('utf8');
         res.once('data', () => resolve());
         res.on('data', (chunk: string) => reader.take(chunk, performance.now()));
-        res.on('end', () => (reader.ended ||= !this.closing));
-        res.on('error', () => (reader.ended ||= !this.closing));
       });
-      req.on('error', (error) => {
-        reader.ended ||= !this.closing;
-        reject(error);
-      });
+      // the request closes when the server ends the stream or the connection fails, and when close() below ends it
+      req.on('close', () => (reader.ended ||= !this.closing));
+      req.on('error', reject);
       this.requests.push(req);
       req.end();
     });

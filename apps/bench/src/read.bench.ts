@@ -57,9 +57,8 @@ export async function readBench(server: BenchServer, options: Options): Promise<
     const asOf: [number[], number[]] = [[], []];
     for (let i = 0; i < n + 10; i++) {
       for (const side of sidesOf(i, 0, 1)) {
-        const times: number[] = [];
-        await timed(times, () => (side === 0 ? api : aloneApi).get(asOfPaths[side] as string));
-        if (i >= 10) asOf[side].push(...times);
+        const ms = await timed(() => (side === 0 ? api : aloneApi).get(asOfPaths[side] as string));
+        if (i >= 10) asOf[side].push(ms);
       }
     }
     const p50 = (times: number[]) => percentile(times, 50);
@@ -95,7 +94,7 @@ export async function readBench(server: BenchServer, options: Options): Promise<
 async function latencies(runs: number, warmup: number, read: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await read();
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) await timed(times, read);
+  for (let i = 0; i < runs; i++) times.push(await timed(read));
   return times;
 }
 
