@@ -92,6 +92,8 @@ export interface Endpoint {
 
 export interface Api extends Endpoint {
   app: NestFastifyApplication;
+  /** Kept-alive connections to the API, up to ten; requests sent in turn keep to one. */
+  agent: Agent;
   get(path: string): Promise<number>;
 }
 
@@ -116,9 +118,9 @@ export async function startApi(databaseUrl: string): Promise<Api> {
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const editorKey = (await app.get(ApiKeyService).create('bench editor', ['editor'])).key;
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
   const get = (path: string) => httpGet(agent, `${url}${path}`, editorKey);
-  return { app, url, editorKey, get };
+  return { app, url, editorKey, agent, get };
 }
 
 /** A GET on a kept-alive connection; the size of the body. Anything but a 200 throws. */

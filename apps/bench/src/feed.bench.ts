@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Agent, request, type ClientRequest } from 'node:http';
+import { Agent, request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -161,7 +161,6 @@ class FeedClients {
   /** Called with each event about a claim, and when its chunk arrived. */
   onClaim?: (reader: number, claimId: string, at: number) => void;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-  private readonly requests: ClientRequest[] = [];
   private closing = false;
 
   private constructor(private readonly api: ApiProcess) {}
@@ -193,7 +192,6 @@ class FeedClients {
       // the request closes when the server ends the stream or the connection fails, and when close() below ends it
       req.on('close', () => (reader.ended ||= !this.closing));
       req.on('error', reject);
-      this.requests.push(req);
       req.end();
     });
   }
@@ -212,7 +210,7 @@ class FeedClients {
   /** Closes every connection and waits until the server has let them go. */
   async close(): Promise<void> {
     this.closing = true;
-    for (const req of this.requests) req.destroy();
+    // the agent ends its connections, those in use included
     this.agent.destroy();
     await serverClientsReach(this.api, 0);
   }
@@ -285,14 +283,13 @@ async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], o
   const n = options.clients;
   log(`feed: connecting ${n} clients`);
   const clients = await FeedClients.open(api, n);
-  const serverClients = clients.serverCount;
   const deliveries = new Map<string, Float64Array>();
   clients.onClaim = (reader, claimId, at) => {
     let times = deliveries.get(claimId);
     if (times === undefined) deliveries.set(claimId, (times = new Float64Array(n).fill(NaN)));
     times[reader] = at;
   };
-  log(`feed: ${options.rate} claims/s for ${options.seconds} s to ${serverClients} clients`);
+  log(`feed: ${options.rate} claims/s for ${options.seconds} s to ${clients.serverCount} clients`);
   const cpuBefore = { api: cpuSeconds(api.pid), bench: cpuSeconds(process.pid), at: performance.now() };
   const { writes, perSecond } = await pacedWrites(api, agent, paths, options.rate, options.seconds);
   const recorded = writes.filter((w) => w.claimId !== undefined);
@@ -324,7 +321,7 @@ async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], o
     }
   }
   const result = {
-    serverClients,
+    serverClients: clients.serverCount,
     writes: writes.length,
     failures: writes.length - recorded.length,
     perSecond,

@@ -1,4 +1,3 @@
-import { Agent } from 'node:http';
 import { fastify } from 'fastify';
 import { Pool } from 'pg';
 import { BenchServer, log, mean, openDeals, percentile, POOL_SIZE, runLoad, sidesOf, startApi, type Row } from './bench.support';
@@ -21,10 +20,9 @@ export async function httpBench(server: BenchServer, options: Options): Promise<
   const databaseUrl = await server.createDatabase('http');
   const api = await startApi(databaseUrl);
   const bare = await startBare(databaseUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
   try {
     log(`http: opening ${options.deals} deals`);
-    const paths = await openDeals(api, agent, options.deals);
+    const paths = await openDeals(api, api.agent, options.deals);
     const appendPaths = paths.map((path) => `/append${path}`);
     const load = (side: Side, seconds: number): Promise<LoadResult> =>
       runLoad({ url: side === 'api' ? api.url : bare.url, editorKey: api.editorKey }, side === 'append' ? appendPaths : paths, options.connections, seconds);
@@ -62,7 +60,6 @@ export async function httpBench(server: BenchServer, options: Options): Promise<
     ];
     return { rows, details: { connections: options.connections, deals: options.deals, seconds: options.seconds, poolSize: POOL_SIZE, runs } };
   } finally {
-    agent.destroy();
     await bare.close();
     await api.app.close();
   }

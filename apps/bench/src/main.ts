@@ -107,8 +107,7 @@ async function main(): Promise<void> {
     console.error('interrupted: dropping the bench databases');
     void server.stop().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, onSignal);
 
   const rows: Row[] = [];
   const details: Record<string, unknown> = {};
@@ -136,10 +135,8 @@ async function main(): Promise<void> {
   console.log(`\n${started.toISOString()}  ${machine}  ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
   if (opts.json) {
     const { json, only, ...settings } = opts;
-    writeFileSync(
-      json,
-      `${JSON.stringify({ date: started.toISOString(), machine, options: { ...settings, only: [...only] }, rows, sizes, details }, null, 2)}\n`,
-    );
+    const report = { date: started.toISOString(), machine, options: { ...settings, only: [...only] }, rows, sizes, details };
+    writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
     log(`figures written to ${json}`);
   }
 }
