@@ -29,10 +29,7 @@ export function log(line: string): void {
   console.error(`[bench] ${line}`);
 }
 
-/**
- * The PostgreSQL the bench runs on: the server of DATABASE_URL, or an embedded
- * one in a temporary directory. Every database it creates is dropped by stop().
- */
+/** The PostgreSQL the bench runs on: the server of DATABASE_URL, or an embedded one in a temporary directory; stop() drops every database it created. */
 export class BenchServer {
   private readonly created: string[] = [];
 
@@ -193,10 +190,7 @@ export const CLAIM_BODY = {
   sources: [{ outlet: 'Bloomberg', publishedAt: '2021-04-07', via: [{ outlet: 'The Verge' }] }],
 };
 
-/**
- * One autocannon round of CLAIM_BODY posted to `paths` in turn, in a thread of
- * its own (load.worker.ts); a failure there rejects.
- */
+/** One autocannon round of CLAIM_BODY posted to `paths` in turn, in a thread of its own (load.worker.ts); a failure there rejects. */
 export function runLoad(to: Endpoint, paths: string[], connections: number, seconds: number): Promise<LoadResult> {
   const headers = { authorization: `Bearer ${to.editorKey}`, 'content-type': 'application/json' };
   const workerData: LoadOptions = { url: to.url, connections, seconds, paths, headers, body: JSON.stringify(CLAIM_BODY) };
@@ -225,10 +219,7 @@ export function mean(values: number[]): number {
   return values.reduce((sum, x) => sum + x, 0) / values.length;
 }
 
-/**
- * Which side goes first in round `round`: the baseline and the target swap
- * places every round, so neither always meets the machine warmer or busier.
- */
+/** Which side goes first in round `round`: target and baseline swap places every round, so neither always meets the machine warmer or busier. */
 export function sidesOf<T>(round: number, target: T, baseline: T): [T, T] {
   return round % 2 === 0 ? [baseline, target] : [target, baseline];
 }

@@ -20,10 +20,9 @@ const CLAIM_FIELD = '"claimId":"';
 const UUID_LENGTH = 36;
 
 /**
- * The live feed under load: `--clients` connections to `GET /feed` on one API
- * process while claims are written at `--rate` claims/s, each event's delay
- * from the writer's 201 to its arrival at every client; then the write path's
- * throughput with and without those clients, in alternating rounds.
+ * The live feed under load: `--clients` connections to `GET /feed` on one API process while claims are written at `--rate` claims/s,
+ * each event's delay from the writer's 201 to its arrival at every client; then the write path's throughput with and without those
+ * clients, in alternating rounds.
  */
 export async function feedBench(server: BenchServer, options: Options): Promise<{ rows: Row[]; details: unknown }> {
   const api = await startApiProcess(await server.createDatabase('feed'), options.clients + options.connections + 100);
@@ -75,9 +74,8 @@ interface ApiProcess extends Endpoint {
 }
 
 /**
- * The API as `npm run start:prod` runs it, in a process of its own so that it
- * does not share an event loop with the clients. The rate limit is the http
- * bench's and the connection cap is raised: neither is what is measured.
+ * The API as `npm run start:prod` runs it, in a process of its own so that it does not share an event loop with the clients.
+ * The rate limit is the http bench's and the connection cap is raised: neither is what is measured.
  */
 async function startApiProcess(databaseUrl: string, maxConnections: number): Promise<ApiProcess> {
   const port = await freePort();
@@ -124,9 +122,8 @@ function freePort(): Promise<number> {
 }
 
 /**
- * One `GET /feed` connection. The bench's cores are shared with the server, so
- * the parser does little: it splits the stream at blank lines, counts the
- * blocks with a `data:` line and takes the claim id out of the JSON by place.
+ * One `GET /feed` connection. The bench's cores are shared with the server, so the parser does little: it splits the stream at
+ * blank lines, counts the blocks with a `data:` line and takes the claim id out of the JSON by place.
  */
 class FeedReader {
   received = 0;
@@ -248,9 +245,8 @@ interface Write {
 }
 
 /**
- * Writes `rate` claims a second over the deals for `seconds`, each sent at its
- * due time whether or not earlier ones have been answered; the claims recorded
- * per second, from the first send to the last 201.
+ * Writes `rate` claims a second over the deals for `seconds`, each sent at its due time whether or not earlier ones have been
+ * answered; the claims recorded per second, from the first send to the last 201.
  */
 async function pacedWrites(api: ApiProcess, agent: Agent, paths: string[], rate: number, seconds: number): Promise<{ writes: Write[]; perSecond: number }> {
   const total = Math.round(rate * seconds);
@@ -351,9 +347,8 @@ async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], o
 type Side = 'with' | 'without';
 
 /**
- * Full-speed writes as the http bench makes them, with the clients connected
- * and without, in alternating rounds. After a round with clients, they get
- * the time to receive every claim the round recorded before they close.
+ * Full-speed writes as the http bench makes them, with the clients connected and without, in alternating rounds. After a round
+ * with clients, they get the time to receive every claim the round recorded before they close.
  */
 async function measureThroughput(api: ApiProcess, paths: string[], options: Options) {
   const load = (seconds: number): Promise<LoadResult> => runLoad(api, paths, options.connections, seconds);

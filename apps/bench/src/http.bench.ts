@@ -10,11 +10,9 @@ const TARGET_P99_MS = 25;
 type Side = 'api' | 'bare' | 'append';
 
 /**
- * Recording a claim over HTTP: `POST /deals/{id}/claims` on the API against a
- * bare Fastify endpoint that inserts one row per request into a table of the
- * same database with a pool of the same size, in alternating rounds. A third
- * side, the same bare endpoint calling the store's `es_append` instead of the
- * INSERT, shows what the hash-chained append alone leaves of the baseline.
+ * Recording a claim over HTTP: `POST /deals/{id}/claims` on the API against a bare Fastify endpoint that inserts one row per
+ * request into a table of the same database with a pool of the same size, in alternating rounds. A third side, the same bare
+ * endpoint calling the store's `es_append` instead of the INSERT, shows what the hash-chained append alone leaves of the baseline.
  */
 export async function httpBench(server: BenchServer, options: Options): Promise<{ rows: Row[]; details: unknown }> {
   const databaseUrl = await server.createDatabase('http');
@@ -66,9 +64,8 @@ export async function httpBench(server: BenchServer, options: Options): Promise<
 }
 
 /**
- * The baseline: parse the JSON body, insert one row, answer 201. Under
- * `/append` the same route appends the body as an event to a stream of its own
- * through the store's function, hash chain included, instead.
+ * The baseline: parse the JSON body, insert one row, answer 201. Under `/append` the same route appends the body as an event
+ * to a stream of its own through the store's function, hash chain included, instead.
  */
 async function startBare(databaseUrl: string): Promise<{ url: string; close(): Promise<void> }> {
   const pool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });

@@ -14,10 +14,7 @@ const BODIES: [string, () => unknown][] = [
   ['JSON nested 2,000 deep', () => JSON.parse(`${'{"a":'.repeat(2_000)}1${'}'.repeat(2_000)}`)],
 ];
 
-/**
- * The API's CPU time (this process: the server runs in it) for each hostile
- * body, per KB of body, the worst of a few sends after a warm-up.
- */
+/** The API's CPU time (this process: the server runs in it) for each hostile body, per KB of body: the worst of a few sends after a warm-up. */
 export async function inputBench(server: BenchServer): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
   log('input: hostile bodies against POST /deals');
   const api = await startApi(await server.createDatabase('input'));

@@ -21,10 +21,7 @@ export interface LoadResult {
   statuses: Record<string, number>;
 }
 
-/**
- * Runs one autocannon round in a thread of its own, so the load generator
- * does not share the servers' event loop.
- */
+/** Runs one autocannon round in a thread of its own, so the load generator does not share the servers' event loop. */
 async function run(options: LoadOptions): Promise<LoadResult> {
   let next = 0;
   const settings: Parameters<typeof autocannon>[0] = {

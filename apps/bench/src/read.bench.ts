@@ -9,11 +9,9 @@ import { BIG_DEAL_EVENTS, seedStore, type SeededStore } from './seed';
 const TARGETS = { rebuild: 20_000, stateP99: 5, asOfP99: 100, asOfRatio: 1.2, timelineP99: 50 };
 
 /**
- * Builds a store of `events` events, rebuilds its projections through
- * DealProjectionRebuilder (the rebuild figure), then reads over HTTP: the
- * state of random deals, both timelines of a 1,000-claim deal, and an as-of
- * read of a 10,000-event deal, in turns with the same read on a store that
- * holds that deal alone.
+ * Builds a store of `events` events, rebuilds its projections through DealProjectionRebuilder (the rebuild figure), then reads
+ * over HTTP: the state of random deals, both timelines of a 1,000-claim deal, and an as-of read of a 10,000-event deal, in turns
+ * with the same read on a store that holds that deal alone.
  */
 export async function readBench(server: BenchServer, options: Options): Promise<{ rows: Row[]; details: Record<string, unknown> }> {
   log(`read: writing a store of about ${options.events.toLocaleString('en-US')} events`);

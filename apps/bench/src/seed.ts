@@ -26,10 +26,7 @@ export interface SeededStore {
   events: number;
 }
 
-/**
- * A deal's history from the domain's bulk generator, ready to append: its
- * placeholder deal and claim ids become UUIDs of this deal's own.
- */
+/** A deal's history from the domain's bulk generator, ready to append: its placeholder deal and claim ids become UUIDs of this deal's own. */
 function dealEvents(dealId: string, claims: number, extra: number, seed: number, limit = Infinity): NewEvent[] {
   const prefix = dealId.slice(0, 24);
   return bulkHistory(claims, extra, seed)
@@ -56,11 +53,9 @@ async function appendDeal(store: EventStore, dealId: string, events: NewEvent[])
 }
 
 /**
- * A new database holding the big deal and, when `events` asks for more, the
- * 1,000-claim deal and ordinary deals up to about `events` events. Written
- * straight into the event store (no projection: a rebuild makes the read
- * models), without waiting for the WAL flush at each commit; then vacuumed and
- * analysed as autovacuum would have.
+ * A new database holding the big deal and, when `events` asks for more, the 1,000-claim deal and ordinary deals up to about
+ * `events` events. Written straight into the event store (no projection: a rebuild makes the read models), without waiting for
+ * the WAL flush at each commit; then vacuumed and analysed as autovacuum would have.
  */
 export async function seedStore(server: BenchServer, label: string, events: number, bigDeal: string = randomUUID()): Promise<SeededStore> {
   const started = performance.now();

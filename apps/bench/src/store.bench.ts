@@ -33,9 +33,8 @@ function newEvent(streamId: string): NewEvent {
 }
 
 /**
- * EventStore.append of one event per transaction against a bare INSERT of a
- * comparable row (same columns, a hash chained in Node) into a table with the
- * same keys, by the same writers on the same pool, in alternating rounds.
+ * EventStore.append of one event per transaction against a bare INSERT of a comparable row (same columns, a hash chained in
+ * Node) into a table with the same keys, by the same writers on the same pool, in alternating rounds.
  */
 export async function storeBench(server: BenchServer, options: Options): Promise<{ rows: Row[]; details: unknown }> {
   const dataSource = new DataSource(dataSourceOptions(await server.createDatabase('store'), [], migrations, POOL_SIZE));
