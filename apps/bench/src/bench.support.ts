@@ -48,10 +48,6 @@ export class BenchServer {
     return new BenchServer(embedded.adminUrl, embedded, dataDir);
   }
 
-  get isEmbedded(): boolean {
-    return this.embedded !== undefined;
-  }
-
   /** A fresh database; its URL. */
   async createDatabase(label: string): Promise<string> {
     const name = `bench_${label}_${Date.now().toString(36)}`;
@@ -82,10 +78,7 @@ export class BenchServer {
 }
 
 /** Where requests go: a server's address and the key they carry. */
-export interface Endpoint {
-  url: string;
-  editorKey: string;
-}
+export type Endpoint = { url: string; editorKey: string };
 
 export interface Api extends Endpoint {
   app: NestFastifyApplication;
@@ -166,14 +159,7 @@ export async function postCreated(agent: Agent, to: Endpoint, path: string, body
 /** Opens `count` deals, ten at a time; the claims path of each. */
 export async function openDeals(api: Endpoint, agent: Agent, count: number): Promise<string[]> {
   const paths: string[] = [];
-  const deal = (i: number) => ({
-    title: `Twitter / Clubhouse ${i}`,
-    kind: 'acquisition',
-    parties: [
-      { name: 'Twitter', role: 'acquirer' },
-      { name: 'Clubhouse', role: 'target' },
-    ],
-  });
+  const deal = (i: number) => ({ title: `Twitter / Clubhouse ${i}`, kind: 'acquisition', parties: [{ name: 'Twitter', role: 'acquirer' }, { name: 'Clubhouse', role: 'target' }] });
   while (paths.length < count) {
     const batch = Array.from({ length: Math.min(10, count - paths.length) }, (_, j) => postCreated(agent, api, '/deals', deal(paths.length + j)));
     paths.push(...(await Promise.all(batch)).map((created) => `/deals/${String(created.id)}/claims`));

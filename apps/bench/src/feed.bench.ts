@@ -68,10 +68,7 @@ export async function feedBench(server: BenchServer, options: Options): Promise<
   }
 }
 
-interface ApiProcess extends Endpoint {
-  pid: number;
-  stop(): Promise<void>;
-}
+type ApiProcess = Endpoint & { pid: number; stop(): Promise<void> };
 
 /**
  * The API as `npm run start:prod` runs it, in a process of its own so that it does not share an event loop with the clients.
@@ -101,8 +98,7 @@ async function startApiProcess(databaseUrl: string, maxConnections: number): Pro
       if (performance.now() - began > 60_000) throw new Error('the API process did not answer /health within 60 s');
       await delay(250);
     }
-    const agent = new Agent({ keepAlive: false });
-    const created = await postCreated(agent, { url, editorKey: ADMIN_KEY }, '/api-keys', { name: 'bench editor', roles: ['editor'] });
+    const created = await postCreated(new Agent(), { url, editorKey: ADMIN_KEY }, '/api-keys', { name: 'bench editor', roles: ['editor'] });
     return { url, pid: child.pid as number, editorKey: String(created.key), stop };
   } catch (error) {
     await stop();
@@ -248,7 +244,7 @@ interface Write {
  * Writes `rate` claims a second over the deals for `seconds`, each sent at its due time whether or not earlier ones have been
  * answered; the claims recorded per second, from the first send to the last 201.
  */
-async function pacedWrites(api: ApiProcess, agent: Agent, paths: string[], rate: number, seconds: number): Promise<{ writes: Write[]; perSecond: number }> {
+async function pacedWrites(api: ApiProcess, agent: Agent, paths: string[], rate: number, seconds: number): Promise<{ writes: Write[]; recorded: Write[]; perSecond: number }> {
   const total = Math.round(rate * seconds);
   const body = JSON.stringify(CLAIM_BODY);
   const began = performance.now();
@@ -257,21 +253,16 @@ async function pacedWrites(api: ApiProcess, agent: Agent, paths: string[], rate:
     const wait = began + (i * 1000) / rate - performance.now();
     if (wait > 0) await delay(wait);
     const sent = performance.now();
-    pending.push(
-      post(agent, api, paths[i % paths.length] as string, body).then(
-        (answer) => ({
-          sent,
-          committed: performance.now(),
-          claimId: answer.status === 201 ? (JSON.parse(answer.body) as { claimId: string }).claimId : undefined,
-        }),
-        () => ({ sent, committed: NaN }),
-      ),
+    const write = post(agent, api, paths[i % paths.length] as string, body).then(
+      (answer) => ({ sent, committed: performance.now(), claimId: answer.status === 201 ? (JSON.parse(answer.body) as Write).claimId : undefined }),
+      () => ({ sent, committed: NaN }),
     );
+    pending.push(write);
   }
   const writes = await Promise.all(pending);
   const recorded = writes.filter((w) => w.claimId !== undefined);
   const lastAnswer = Math.max(...recorded.map((w) => w.committed));
-  return { writes, perSecond: recorded.length / ((lastAnswer - began) / 1000) };
+  return { writes, recorded, perSecond: recorded.length / ((lastAnswer - began) / 1000) };
 }
 
 /** The clients listen while the claims are written at the paced rate; every delivery is matched to its claim by id. */
@@ -287,8 +278,7 @@ async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], o
   };
   log(`feed: ${options.rate} claims/s for ${options.seconds} s to ${clients.serverCount} clients`);
   const cpuBefore = { api: cpuSeconds(api.pid), bench: cpuSeconds(process.pid), at: performance.now() };
-  const { writes, perSecond } = await pacedWrites(api, agent, paths, options.rate, options.seconds);
-  const recorded = writes.filter((w) => w.claimId !== undefined);
+  const { writes, recorded, perSecond } = await pacedWrites(api, agent, paths, options.rate, options.seconds);
   await clients.waitFor(recorded.length);
   const wall = (performance.now() - cpuBefore.at) / 1000;
   const apiCpu = ((cpuSeconds(api.pid) - cpuBefore.api) / wall) * 100;
@@ -298,7 +288,6 @@ async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], o
 
   const fromCommit: number[] = [];
   const fromSent: number[] = [];
-  let missing = 0;
   // whether what is missing is a few events for every client or a few clients for every event
   const claimsShort = new Set<string>();
   const clientsShort = new Set<number>();
@@ -307,7 +296,6 @@ async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], o
     for (let i = 0; i < n; i++) {
       const at = times?.[i] ?? NaN;
       if (Number.isNaN(at)) {
-        missing++;
         claimsShort.add(write.claimId as string);
         clientsShort.add(i);
       } else {
@@ -322,7 +310,7 @@ async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], o
     failures: writes.length - recorded.length,
     perSecond,
     deliveries: fromCommit.length,
-    missing,
+    missing: recorded.length * n - fromCommit.length,
     claimsShort: claimsShort.size,
     clientsShort: clientsShort.size,
     cutOff,
@@ -339,7 +327,7 @@ async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], o
   log(
     `feed paced: ${perSecond.toFixed(0)} claims/s, ${result.deliveries} deliveries (${result.beforeAnswer} before the 201), 201 to delivery ` +
       `p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms max ${result.max.toFixed(1)} ms, sent to delivery p99 ${result.sentP99.toFixed(1)} ms, ` +
-      `missing ${missing} (${claimsShort.size} claims, ${clientsShort.size} clients), cut off ${cutOff}, CPU API ${apiCpu.toFixed(0)} % bench ${benchCpu.toFixed(0)} %`,
+      `missing ${result.missing} (${claimsShort.size} claims, ${clientsShort.size} clients), cut off ${cutOff}, CPU API ${apiCpu.toFixed(0)} % bench ${benchCpu.toFixed(0)} %`,
   );
   return result;
 }

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   printTable(rows);
   // the load average before and after says how busy the shared machine was
   const load = `load ${loadBefore.toFixed(1)} -> ${(loadavg()[0] ?? 0).toFixed(1)}`;
-  const machine = `${availableParallelism()} x ${cpus()[0]?.model ?? 'cpu'}, ${load}, Node ${process.version}, PostgreSQL ${server.isEmbedded ? 'embedded' : 'of DATABASE_URL'}`;
+  const machine = `${availableParallelism()} x ${cpus()[0]?.model ?? 'cpu'}, ${load}, Node ${process.version}, PostgreSQL ${process.env.DATABASE_URL ? 'of DATABASE_URL' : 'embedded'}`;
   console.log(`\n${started.toISOString()}  ${machine}  ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
   if (opts.json) {
     const { json, only, ...settings } = opts;

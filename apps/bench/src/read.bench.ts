@@ -62,7 +62,6 @@ export async function readBench(server: BenchServer, options: Options): Promise<
     const p50 = (times: number[]) => percentile(times, 50);
     const p99 = (times: number[]) => percentile(times, 99);
     const ratio = p50(asOf[0]) / p50(asOf[1]);
-    const wide = big.dealIds.length > 0;
     rows.push(
       { bench: 'read', figure: 'GET /deals/{id} p50', value: p50(state), unit: 'ms' },
       { bench: 'read', figure: 'GET /deals/{id} p99', value: p99(state), unit: 'ms', target: `< ${TARGETS.stateP99} ms`, met: p99(state) < TARGETS.stateP99 },
@@ -71,7 +70,8 @@ export async function readBench(server: BenchServer, options: Options): Promise<
       { bench: 'read', figure: 'as-of p50, same deal alone in its store', value: p50(asOf[1]), unit: 'ms' },
       { bench: 'read', figure: 'as-of p50, big store / deal alone', value: ratio, unit: 'x', target: `<= ${TARGETS.asOfRatio}`, met: ratio <= TARGETS.asOfRatio },
     );
-    if (wide) {
+    // the wide deal is there when the store holds more than the big deal
+    if (big.dealIds.length > 0) {
       for (const [axis, times] of [['recorded', recorded], ['valid', valid]] as const) {
         rows.push(
           { bench: 'read', figure: `timeline axis=${axis}, 1,000 claims, p50`, value: p50(times), unit: 'ms' },
