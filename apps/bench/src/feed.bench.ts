@@ -149,21 +149,17 @@ class FeedReader {
 /** Feed connections opened together, each from the end of the log at the time. */
 class FeedClients {
   readonly readers: FeedReader[] = [];
-  /** The feed connections the API counted once these were open. */
-  serverCount = NaN;
   /** Called with each event about a claim, and when its chunk arrived. */
   onClaim?: (reader: number, claimId: string, at: number) => void;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   private closing = false;
 
-  private constructor(private readonly api: ApiProcess) {}
+  constructor(private readonly api: ApiProcess) {}
 
-  /** Connects all at once; resolves once each connection has had the server's first comment, so the server counts them all. */
-  static async open(api: ApiProcess, count: number): Promise<FeedClients> {
-    const clients = new FeedClients(api);
-    await Promise.all(Array.from({ length: count }, (_, i) => clients.connect(i)));
-    clients.serverCount = await serverClientsReach(api, count);
-    return clients;
+  /** Connects `count` clients at once; once each has had the server's first comment, so the API counts them all, the count it gives. */
+  async open(count: number): Promise<number> {
+    await Promise.all(Array.from({ length: count }, (_, i) => this.connect(i)));
+    return serverClientsReach(this.api, count);
   }
 
   private connect(index: number): Promise<void> {
@@ -269,14 +265,15 @@ async function pacedWrites(api: ApiProcess, agent: Agent, paths: string[], rate:
 async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], options: Options) {
   const n = options.clients;
   log(`feed: connecting ${n} clients`);
-  const clients = await FeedClients.open(api, n);
+  const clients = new FeedClients(api);
+  const serverClients = await clients.open(n);
   const deliveries = new Map<string, Float64Array>();
   clients.onClaim = (reader, claimId, at) => {
     let times = deliveries.get(claimId);
     if (times === undefined) deliveries.set(claimId, (times = new Float64Array(n).fill(NaN)));
     times[reader] = at;
   };
-  log(`feed: ${options.rate} claims/s for ${options.seconds} s to ${clients.serverCount} clients`);
+  log(`feed: ${options.rate} claims/s for ${options.seconds} s to ${serverClients} clients`);
   const cpuBefore = { api: cpuSeconds(api.pid), bench: cpuSeconds(process.pid), at: performance.now() };
   const { writes, recorded, perSecond } = await pacedWrites(api, agent, paths, options.rate, options.seconds);
   await clients.waitFor(recorded.length);
@@ -305,7 +302,7 @@ async function measureDelivery(api: ApiProcess, agent: Agent, paths: string[], o
     }
   }
   const result = {
-    serverClients: clients.serverCount,
+    serverClients,
     writes: writes.length,
     failures: writes.length - recorded.length,
     perSecond,
@@ -348,7 +345,8 @@ async function measureThroughput(api: ApiProcess, paths: string[], options: Opti
   let cutOff = 0;
   for (let round = 0; round < options.rounds; round++) {
     for (const side of sidesOf(round, 'with' as const, 'without' as const)) {
-      const clients = side === 'with' ? await FeedClients.open(api, options.clients) : undefined;
+      const clients = side === 'with' ? new FeedClients(api) : undefined;
+      await clients?.open(options.clients);
       const cpuBefore = cpuSeconds(api.pid);
       const result = await load(options.seconds);
       runs[side].push(result);

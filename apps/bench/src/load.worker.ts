@@ -22,21 +22,10 @@ export interface LoadResult {
 }
 
 /** Runs one autocannon round in a thread of its own, so the load generator does not share the servers' event loop. */
-async function run(options: LoadOptions): Promise<LoadResult> {
+async function run({ url, connections, seconds, paths, headers, body }: LoadOptions): Promise<LoadResult> {
   let next = 0;
-  const settings: Parameters<typeof autocannon>[0] = {
-    url: options.url,
-    connections: options.connections,
-    duration: options.seconds,
-    requests: [
-      {
-        method: 'POST',
-        headers: options.headers,
-        body: options.body,
-        setupRequest: (request) => ({ ...request, path: options.paths[next++ % options.paths.length] }),
-      },
-    ],
-  };
+  const setupRequest = (request: object) => ({ ...request, path: paths[next++ % paths.length] });
+  const settings = { url, connections, duration: seconds, requests: [{ method: 'POST', headers, body, setupRequest }] };
   const result = autocannon.aggregateResult([await autocannon(settings)], settings);
   return {
     ok: result['2xx'],

@@ -56,9 +56,7 @@ export async function storeBench(server: BenchServer, options: Options): Promise
       bare: async (stream) => {
         const event = newEvent(stream.id);
         const version = stream.version + 1;
-        const hash = createHash('sha256')
-          .update(stream.hash + JSON.stringify({ streamId: stream.id, version, ...event }))
-          .digest('hex');
+        const hash = createHash('sha256').update(stream.hash + JSON.stringify({ streamId: stream.id, version, ...event })).digest('hex');
         await dataSource.query(
           `insert into bench_bare_events (stream_id, version, type, schema_version, data, metadata, hash)
            values ($1, $2, $3, $4, $5, $6, $7)`,
