@@ -156,7 +156,7 @@ class FeedClients {
 
   constructor(private readonly api: ApiProcess) {}
 
-  /** Connects `count` clients at once; once each has had the server's first comment, so the API counts them all, the count it gives. */
+  /** Connects `count` clients at once and, once each has had the server's first comment, gives the feed connections the API counts. */
   async open(count: number): Promise<number> {
     await Promise.all(Array.from({ length: count }, (_, i) => this.connect(i)));
     return serverClientsReach(this.api, count);
@@ -250,7 +250,7 @@ async function pacedWrites(api: ApiProcess, agent: Agent, paths: string[], rate:
     if (wait > 0) await delay(wait);
     const sent = performance.now();
     const write = post(agent, api, paths[i % paths.length] as string, body).then(
-      (answer) => ({ sent, committed: performance.now(), claimId: answer.status === 201 ? (JSON.parse(answer.body) as Write).claimId : undefined }),
+      (answer) => ({ sent, committed: performance.now(), claimId: answer.status === 201 ? (JSON.parse(answer.body) as { claimId: string }).claimId : undefined }),
       () => ({ sent, committed: NaN }),
     );
     pending.push(write);
