@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -32,14 +31,8 @@ export async function registerHttpProtection(app: NestFastifyApplication, config
       },
     },
   });
-  // the headers are the same on every response: helmet works them out once, and each response gets the list
-  const headers: Record<string, string> = {};
-  const recorder = { setHeader: (name: string, value: unknown) => void (headers[name] = String(value)), removeHeader: () => undefined };
-  securityHeaders({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
-  app.getHttpAdapter().getInstance().addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(headers);
-    done();
-  });
+  // helmet's middleware is built once, at start-up, and sets the headers of each response
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
 
   const keys = app.get(ApiKeyService);
   await app.register(rateLimit, {
