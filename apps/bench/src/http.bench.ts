@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
 import { fastify } from 'fastify';
 import { Pool } from 'pg';
+import { RecordClaimCommand, type RecordClaim } from '@app/newsroom';
 import { BenchServer, log, mean, openDeals, percentile, POOL_SIZE, runLoad, sidesOf, startApi, type Row } from './bench.support';
 import type { LoadResult } from './load.worker';
 import type { Options } from './main';
@@ -7,29 +10,31 @@ import type { Options } from './main';
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 25;
 
-type Side = 'api' | 'bare' | 'append';
+type Side = 'api' | 'bare' | 'append' | 'command';
 
 /**
  * Recording a claim over HTTP: `POST /deals/{id}/claims` on the API against a bare Fastify endpoint that inserts one row per
  * request into a table of the same database with a pool of the same size, in alternating rounds. A third side, the same bare
- * endpoint calling the store's `es_append` instead of the INSERT, shows what the hash-chained append alone leaves of the baseline.
+ * endpoint calling the store's `es_append` instead of the INSERT, shows what the hash-chained append alone leaves of the baseline;
+ * a fourth, the bare endpoint running the API's own claim command (no validation, guards or Nest pipeline), what the command's
+ * reads, decision and writes leave.
  */
 export async function httpBench(server: BenchServer, options: Options): Promise<{ rows: Row[]; details: unknown }> {
   const databaseUrl = await server.createDatabase('http');
   const api = await startApi(databaseUrl);
-  const bare = await startBare(databaseUrl);
+  const bare = await startBare(databaseUrl, api.app.get(CommandBus));
   try {
     log(`http: opening ${options.deals} deals`);
     const paths = await openDeals(api, api.agent, options.deals);
-    const appendPaths = paths.map((path) => `/append${path}`);
+    const pathsOf = (side: Side) => (side === 'api' || side === 'bare' ? paths : paths.map((path) => `/${side}${path}`));
     const load = (side: Side, seconds: number): Promise<LoadResult> =>
-      runLoad({ url: side === 'api' ? api.url : bare.url, editorKey: api.editorKey }, side === 'append' ? appendPaths : paths, options.connections, seconds);
+      runLoad({ url: side === 'api' ? api.url : bare.url, editorKey: api.editorKey }, pathsOf(side), options.connections, seconds);
 
-    for (const side of ['api', 'bare', 'append'] as const) await load(side, 2); // warm-up
-    const runs: Record<Side, LoadResult[]> = { api: [], bare: [], append: [] };
+    for (const side of ['api', 'bare', 'append', 'command'] as const) await load(side, 2); // warm-up
+    const runs: Record<Side, LoadResult[]> = { api: [], bare: [], append: [], command: [] };
     for (let round = 0; round < options.rounds; round++) {
       const [first, last] = sidesOf(round, 'api' as const, 'bare' as const);
-      for (const side of [first, 'append' as const, last]) {
+      for (const side of [first, 'append' as const, 'command' as const, last]) {
         const result = await load(side, options.seconds);
         runs[side].push(result);
         log(
@@ -50,6 +55,8 @@ export async function httpBench(server: BenchServer, options: Options): Promise<
       { bench: 'http', figure: 'throughput API / bare', value: ratio, unit: 'x', target: `>= ${TARGET_RATIO}`, met: ratio >= TARGET_RATIO },
       { bench: 'http', figure: 'throughput bare es_append / bare', value: rate('append') / rate('bare'), unit: 'x' },
       { bench: 'http', figure: 'throughput API / bare es_append', value: rate('api') / rate('append'), unit: 'x' },
+      { bench: 'http', figure: 'claims/s, bare Fastify + claim command', value: rate('command'), unit: '/s' },
+      { bench: 'http', figure: 'throughput API / bare claim command', value: rate('api') / rate('command'), unit: 'x' },
       { bench: 'http', figure: 'latency p50, API', value: p('api', 'p50'), unit: 'ms' },
       { bench: 'http', figure: 'latency p99, API', value: p('api', 'p99'), unit: 'ms', target: `< ${TARGET_P99_MS} ms`, met: p('api', 'p99') < TARGET_P99_MS },
       { bench: 'http', figure: 'latency p50, bare', value: p('bare', 'p50'), unit: 'ms' },
@@ -65,9 +72,10 @@ export async function httpBench(server: BenchServer, options: Options): Promise<
 
 /**
  * The baseline: parse the JSON body, insert one row, answer 201. Under `/append` the same route appends the body as an event
- * to a stream of its own through the store's function, hash chain included, instead.
+ * to a stream of its own through the store's function, hash chain included, instead; under `/command` it runs the API's claim
+ * command on the API's deals, as the API's controller would once the request passed its pipeline.
  */
-async function startBare(databaseUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+async function startBare(databaseUrl: string, commands: CommandBus): Promise<{ url: string; close(): Promise<void> }> {
   const pool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
   await pool.query(
     `create table bench_bare_claims (id bigserial primary key, deal_id uuid not null, body jsonb not null,
@@ -88,6 +96,11 @@ async function startBare(databaseUrl: string): Promise<{ url: string; close(): P
       JSON.stringify([event]),
     ]);
     return reply.code(201).send({ dealId: request.params.id, version: rows[0]?.result.toVersion });
+  });
+  const actor = { keyId: randomUUID(), roles: ['editor'] };
+  app.post<{ Params: { id: string }; Body: Omit<RecordClaim, 'type' | 'claimId'> }>('/command/deals/:id/claims', async (request, reply) => {
+    const written = await commands.execute(new RecordClaimCommand(request.params.id, randomUUID(), request.body, { actor }));
+    return reply.code(201).send(written);
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, close: () => app.close().then(() => pool.end()) };
