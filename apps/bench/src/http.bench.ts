@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import { fastify } from 'fastify';
 import { Pool } from 'pg';
-import { RecordClaimCommand, type RecordClaim } from '@app/newsroom';
-import { BenchServer, log, mean, openDeals, percentile, POOL_SIZE, runLoad, sidesOf, startApi, type Row } from './bench.support';
+import { DataSource } from 'typeorm';
+import { EventStore } from '@app/event-store';
+import { DealCommandService, RecordClaimCommand, type RecordClaim } from '@app/newsroom';
+import { type Api, BenchServer, CLAIM_BODY, log, mean, openDeals, percentile, POOL_SIZE, runLoad, sidesOf, startApi, timed, type Row } from './bench.support';
 import type { LoadResult } from './load.worker';
 import type { Options } from './main';
 
@@ -63,11 +65,39 @@ export async function httpBench(server: BenchServer, options: Options): Promise<
       { bench: 'http', figure: 'latency p99, bare', value: p('bare', 'p99'), unit: 'ms' },
       { bench: 'http', figure: 'non-2xx and errors, API', value: failures, unit: '', target: '= 0', met: failures === 0 },
     ];
+    rows.push(...(await bigDealWrites(api, options.rounds)));
     return { rows, details: { connections: options.connections, deals: options.deals, seconds: options.seconds, poolSize: POOL_SIZE, runs } };
   } finally {
     await bare.close();
     await api.app.close();
   }
+}
+
+/**
+ * Recording claims one after another on a deal of 1,000 claims and more (each an offer, so each can set the state): through
+ * one process's command service, which holds the deal's projection between its writes, against two services taking turns,
+ * as two API processes would, so that each finds the deal changed and reads its whole working set. 100 claims a side a round.
+ */
+async function bigDealWrites(api: Api, rounds: number): Promise<Row[]> {
+  const one = api.app.get(DealCommandService);
+  const other = new DealCommandService(api.app.get(EventStore), api.app.get(DataSource));
+  const [path] = await openDeals(api, api.agent, 1);
+  const dealId = (path as string).split('/')[2] as string;
+  const context = { actor: { keyId: randomUUID(), roles: ['editor'] } };
+  const record = (service: DealCommandService) => service.execute(dealId, { type: 'RecordClaim', claimId: randomUUID(), ...(CLAIM_BODY as Omit<RecordClaim, 'type' | 'claimId'>) }, context, true);
+  log('http: recording 1,000 claims on one deal');
+  for (let i = 0; i < 1000; i++) await record(one);
+  const times: Record<'held' | 'turns', number[]> = { held: [], turns: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const side of sidesOf(round, 'held' as const, 'turns' as const)) {
+      for (let i = 0; i < 100; i++) times[side].push(await timed(() => record(side === 'held' || i % 2 === 0 ? one : other)));
+    }
+  }
+  const p50 = (side: 'held' | 'turns') => percentile(times[side], 50);
+  return [
+    { bench: 'http', figure: 'claim on a 1,000-claim deal p50, one writer', value: p50('held'), unit: 'ms' },
+    { bench: 'http', figure: 'claim on a 1,000-claim deal p50, two in turns', value: p50('turns'), unit: 'ms' },
+  ];
 }
 
 /**

@@ -55,6 +55,8 @@ interface LoadRow extends WorkingSetRow {
 }
 
 const MAX_ATTEMPTS = 40;
+/** How many deals' projections a process keeps after writing them. */
+const HELD_DEALS = 1000;
 
 /**
  * Runs a deal command in two round trips: one reads the deal's projection
@@ -62,9 +64,15 @@ const MAX_ATTEMPTS = 40;
  * decision state) and reserves the event's place in the log; the other
  * appends the event with the projection's rows in one statement. A lost race
  * is a version conflict on the append, retried from the read.
+ *
+ * The process keeps the projection of each deal it wrote last (up to
+ * HELD_DEALS): while the deal stays at that version, the read sends only the
+ * claims the command names, instead of every claim that can set the state.
  */
 @Injectable()
 export class DealCommandService {
+  private readonly held = new Map<string, ProjectedDeal>();
+
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
@@ -122,15 +130,16 @@ export class DealCommandService {
   }
 
   private async load(target: string | null, claimIds: string[], idempotencyKey: string | undefined): Promise<Loaded> {
+    const held = target === null ? null : (this.held.get(target) ?? null);
     const [row]: LoadRow[] = await this.dataSource.query(
       `with t as (select coalesce($1::uuid, (select deal_id from deal_claims where claim_id = ($2::uuid[])[1])) as deal_id)
        select t.deal_id, ${WORKING_SET_COLUMNS}, ${RESERVE_COLUMNS},
          (select json_build_object('requestHash', request_hash, 'result', result) from es_idempotency where key = $3) as idempotency
          from t`,
-      [target, claimIds, idempotencyKey ?? null],
+      [target, claimIds, idempotencyKey ?? null, held?.state.version ?? null],
     );
     const dealId = row.deal_id;
-    const deal = projectedDealOf(row);
+    const deal = projectedDealOf(row, held);
     const claims: Record<string, ClaimDecisionState> = {};
     for (const record of deal?.records ?? []) {
       if (claimIds.includes(record.claimId)) claims[record.claimId] = claimDecisionStateOf(record);
@@ -178,6 +187,7 @@ export class DealCommandService {
       recordedAt: loaded.recordedAt,
     } as RecordedDealEvent;
     projector.apply(recorded);
+    const rows = projector.rows();
     const result = await this.store.append(
       dealStreamId(dealId),
       loaded.version === 0 ? 'no_stream' : loaded.version,
@@ -191,11 +201,21 @@ export class DealCommandService {
         idempotencyKey: context.idempotency?.key,
         requestHash: context.idempotency?.requestHash,
         reserved: { positions: [loaded.position], recordedAt: loaded.recordedAt },
-        alsoWrite: dealRowWrites(projector.rows()),
+        alsoWrite: dealRowWrites(rows),
       },
     );
-    if (!result.duplicate) return { dealId, version: result.toVersion, events, duplicate: false };
-    return this.firstOutcome(result, context);
+    if (result.duplicate) return this.firstOutcome(result, context);
+    this.hold(dealId, projector.projected(rows));
+    return { dealId, version: result.toVersion, events, duplicate: false };
+  }
+
+  /** Keeps the deal's projection as this process wrote it, unless a newer one is held; the oldest held goes first. */
+  private hold(dealId: string, deal: ProjectedDeal | null): void {
+    const previous = this.held.get(dealId);
+    if (deal === null || (previous && previous.state.version >= deal.state.version)) return;
+    this.held.delete(dealId);
+    this.held.set(dealId, deal);
+    if (this.held.size > HELD_DEALS) this.held.delete(this.held.keys().next().value as string);
   }
 }
 

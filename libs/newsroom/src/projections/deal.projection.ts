@@ -158,6 +158,12 @@ export class DealProjector {
     return { deals: [deal], claims, timeline: this.timeline };
   }
 
+  /** What the next command on the deal can resume from: the document `rows` derived and every claim held. */
+  projected(rows: DealRows): ProjectedDeal | null {
+    const [deal] = rows.deals;
+    return deal ? { state: deal.state, openedPosition: deal.opened_position, records: [...this.state.records()] } : null;
+  }
+
   private dealId(): string {
     return (this.state.dealHeader as { dealId: string }).dealId;
   }
@@ -190,27 +196,38 @@ export function dealRowWrites(rows: DealRows, tables: DealTables = LIVE_TABLES):
  * Selects what a command resumes a deal's projection from: the document, and
  * the claims that can set something, the claims named (`$2`, uuid[]), and the
  * claims their denials contradict. Selected from a row `t` whose `deal_id` is
- * the deal's.
+ * the deal's. When the deal is still at the version the caller holds (`$4`,
+ * integer or null), only the version and the claims named (with their
+ * targets) are sent: the caller has the rest.
  */
+const HELD = `exists (select from deals h where h.deal_id = t.deal_id and h.version = $4::integer)`;
 export const WORKING_SET_COLUMNS = `
-  (select json_build_object('state', d.state, 'openedPosition', d.opened_position) from deals d where d.deal_id = t.deal_id) as deal,
+  (select json_build_object('version', d.version, 'state', case when d.version = $4::integer then null else d.state end,
+     'openedPosition', d.opened_position) from deals d where d.deal_id = t.deal_id) as deal,
   (select coalesce(json_agg(w.record), '[]') from (
-     select c.record from deal_claims c where c.deal_id = t.deal_id and (c.relevant or c.claim_id = any($2::uuid[]))
+     select c.record from deal_claims c where c.deal_id = t.deal_id and ((c.relevant and not ${HELD}) or c.claim_id = any($2::uuid[]))
      union all
      select x.record from deal_claims c join deal_claims x on x.claim_id = (c.record->>'contradicts')::uuid
-      where c.deal_id = t.deal_id and (c.relevant or c.claim_id = any($2::uuid[]))
+      where c.deal_id = t.deal_id and ((c.relevant and not ${HELD}) or c.claim_id = any($2::uuid[]))
         and not x.relevant and not x.claim_id = any($2::uuid[])
    ) w) as records`;
 
 export interface WorkingSetRow {
-  deal: { state: DealStateView; openedPosition: string | number } | null;
+  /** `state` null: the deal is at the version the caller holds. */
+  deal: { version: number; state: DealStateView | null; openedPosition: string | number } | null;
   records: ClaimFacts[];
 }
 
-/** The projected deal from a row of {@link WORKING_SET_COLUMNS}; null for a deal not opened yet. */
-export function projectedDealOf(row: WorkingSetRow): ProjectedDeal | null {
+/**
+ * The projected deal from a row of {@link WORKING_SET_COLUMNS}, over `held`
+ * when the row says the caller's copy is current; null for a deal not opened yet.
+ */
+export function projectedDealOf(row: WorkingSetRow, held: ProjectedDeal | null = null): ProjectedDeal | null {
   if (row.deal === null) return null;
+  const current = row.deal.state === null ? held : null;
+  if (row.deal.state === null && current === null) throw new Error(`no projection held for version ${row.deal.version}`);
   const records = new Map<string, ClaimRecord>();
+  for (const record of current?.records ?? []) records.set(record.claimId, record);
   for (const facts of row.records) records.set(facts.claimId, claimRecordOf(facts));
-  return { state: row.deal.state, openedPosition: Number(row.deal.openedPosition), records: [...records.values()] };
+  return { state: current?.state ?? (row.deal.state as DealStateView), openedPosition: Number(row.deal.openedPosition), records: [...records.values()] };
 }
