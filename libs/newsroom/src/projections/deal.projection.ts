@@ -66,6 +66,8 @@ export interface TimelineRow {
   deal_id: string;
   version: number;
   position: number;
+  /** The entry's `actorId`, which reads of the timeline look names up by. */
+  actor_id: string;
   entry: TimelineEntry;
 }
 
@@ -115,7 +117,7 @@ export class DealProjector {
     }
     this.openedPosition ??= event.position;
     this.last = event;
-    this.timeline.push({ deal_id: this.dealId(), version: event.version, position: event.position, entry });
+    this.timeline.push({ deal_id: this.dealId(), version: event.version, position: event.position, actor_id: entry.actorId, entry });
   }
 
   rows(): DealRows {

@@ -11,7 +11,7 @@ import { GetDealTimelineQuery } from './get-deal-timeline.query';
  * first member: spliced in as text rather than the entry parsed and written again. Names are found once per actor.
  */
 const RECORDED_ENTRIES = `
-  with entries as (select version, entry::text as entry, entry->>'actorId' as actor_id from deal_timeline where deal_id = $1),
+  with entries as (select version, entry::text as entry, actor_id from deal_timeline where deal_id = $1),
        names as (${actorNamesSql('(select distinct actor_id from entries)')})
   select '[' || string_agg('{"actorName":' || coalesce(to_json(n.name)::text, 'null') || ',' || substr(e.entry, 2), ',' order by e.version) || ']' as entries
     from entries e left join names n on n.id = e.actor_id`;
