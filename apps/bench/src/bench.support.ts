@@ -176,13 +176,10 @@ export const CLAIM_BODY = {
   sources: [{ outlet: 'Bloomberg', publishedAt: '2021-04-07', via: [{ outlet: 'The Verge' }] }],
 };
 
-/**
- * One autocannon round of CLAIM_BODY posted to `paths` in turn, at `rate` requests/s or as fast as answered, in a thread of
- * its own (load.worker.ts); a failure there rejects.
- */
-export function runLoad(to: Endpoint, paths: string[], connections: number, seconds: number, rate?: number): Promise<LoadResult> {
+/** One autocannon round of CLAIM_BODY posted to `paths` in turn, in a thread of its own (load.worker.ts); a failure there rejects. */
+export function runLoad(to: Endpoint, paths: string[], connections: number, seconds: number): Promise<LoadResult> {
   const headers = { authorization: `Bearer ${to.editorKey}`, 'content-type': 'application/json' };
-  const workerData: LoadOptions = { url: to.url, connections, seconds, paths, headers, body: JSON.stringify(CLAIM_BODY), rate };
+  const workerData: LoadOptions = { url: to.url, connections, seconds, paths, headers, body: JSON.stringify(CLAIM_BODY) };
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(__dirname, 'load.worker.js'), { workerData });
     worker.once('message', (result: LoadResult) => resolve(result));

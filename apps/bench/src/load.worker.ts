@@ -9,8 +9,6 @@ export interface LoadOptions {
   paths: string[];
   headers: Record<string, string>;
   body: string;
-  /** Requests per second over all connections; none: as fast as the server answers. */
-  rate?: number;
 }
 
 export interface LoadResult {
@@ -24,10 +22,10 @@ export interface LoadResult {
 }
 
 /** Runs one autocannon round in a thread of its own, so the load generator does not share the servers' event loop. */
-async function run({ url, connections, seconds, paths, headers, body, rate }: LoadOptions): Promise<LoadResult> {
+async function run({ url, connections, seconds, paths, headers, body }: LoadOptions): Promise<LoadResult> {
   let next = 0;
   const setupRequest = (request: object) => ({ ...request, path: paths[next++ % paths.length] });
-  const settings = { url, connections, duration: seconds, overallRate: rate, requests: [{ method: 'POST', headers, body, setupRequest }] };
+  const settings = { url, connections, duration: seconds, requests: [{ method: 'POST', headers, body, setupRequest }] };
   const result = autocannon.aggregateResult([await autocannon(settings)], settings);
   return {
     ok: result['2xx'],
