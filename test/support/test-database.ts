@@ -17,14 +17,17 @@ function adminUrl(): string {
   return url;
 }
 
-/** A fresh, migrated database of this spec file's own, cloned from the run's template. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database of this spec file's own: migrated, cloned from the run's
+ * template; or, `empty`, with no migration run yet.
+ */
+export async function createTestDatabase({ empty = false } = {}): Promise<TestDatabase> {
   const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const template = process.env.TEST_TEMPLATE_DATABASE ?? 'newsroom_test_template';
   const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${template}`);
+    await admin.query(empty ? `create database ${name}` : `create database ${name} template ${template}`);
   } finally {
     await admin.end();
   }
@@ -49,4 +52,19 @@ export async function openDataSource(url: string, poolSize = 20): Promise<DataSo
   const dataSource = new DataSource(dataSourceOptions(url, entities, migrations, poolSize));
   await dataSource.initialize();
   return dataSource;
+}
+
+/**
+ * Runs the migrations `list` on the database at `url` (those it has not run
+ * yet), then `work` on it; the connection is closed after.
+ */
+export async function afterMigrations<T>(url: string, list: typeof migrations, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
+  const dataSource = new DataSource(dataSourceOptions(url, [], list, 1));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return await work(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
 }
