@@ -11,6 +11,8 @@ import type { Options } from './main';
 
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 25;
+/** What the API's request pipeline may leave of its own claim command's throughput (docs/performance.md says why this target). */
+const TARGET_PIPELINE_RATIO = 0.8;
 
 type Side = 'api' | 'bare' | 'append' | 'command';
 
@@ -49,6 +51,7 @@ export async function httpBench(server: BenchServer, options: Options): Promise<
     const rate = (side: Side) => mean(runs[side].map((r) => r.perSecond));
     const p = (side: Side, key: 'p50' | 'p99') => percentile(runs[side].map((r) => r[key]), 50);
     const ratio = rate('api') / rate('bare');
+    const pipeline = rate('api') / rate('command');
     const failures = runs.api.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
     const rows: Row[] = [
       { bench: 'http', figure: 'claims/s, API', value: rate('api'), unit: '/s' },
@@ -58,7 +61,7 @@ export async function httpBench(server: BenchServer, options: Options): Promise<
       { bench: 'http', figure: 'throughput bare es_append / bare', value: rate('append') / rate('bare'), unit: 'x' },
       { bench: 'http', figure: 'throughput API / bare es_append', value: rate('api') / rate('append'), unit: 'x' },
       { bench: 'http', figure: 'claims/s, bare Fastify + claim command', value: rate('command'), unit: '/s' },
-      { bench: 'http', figure: 'throughput API / bare claim command', value: rate('api') / rate('command'), unit: 'x' },
+      { bench: 'http', figure: 'throughput API / bare claim command', value: pipeline, unit: 'x', target: `>= ${TARGET_PIPELINE_RATIO}`, met: pipeline >= TARGET_PIPELINE_RATIO },
       { bench: 'http', figure: 'latency p50, API', value: p('api', 'p50'), unit: 'ms' },
       { bench: 'http', figure: 'latency p99, API', value: p('api', 'p99'), unit: 'ms', target: `< ${TARGET_P99_MS} ms`, met: p('api', 'p99') < TARGET_P99_MS },
       { bench: 'http', figure: 'latency p50, bare', value: p('bare', 'p50'), unit: 'ms' },
@@ -67,7 +70,10 @@ export async function httpBench(server: BenchServer, options: Options): Promise<
     ];
     // the latency of a claim that waits for no other: one connection
     const alone = await runLoad(api, paths, 1, options.seconds);
-    rows.push({ bench: 'http', figure: 'latency p50, API, one connection', value: alone.p50, unit: 'ms' }, { bench: 'http', figure: 'latency p99, API, one connection', value: alone.p99, unit: 'ms' });
+    rows.push(
+      { bench: 'http', figure: 'latency p50, API, one connection', value: alone.p50, unit: 'ms' },
+      { bench: 'http', figure: 'latency p99, API, one connection', value: alone.p99, unit: 'ms', target: `< ${TARGET_P99_MS} ms`, met: alone.p99 < TARGET_P99_MS },
+    );
     rows.push(...(await bigDealWrites(api, options.rounds)));
     return { rows, details: { connections: options.connections, deals: options.deals, seconds: options.seconds, poolSize: POOL_SIZE, runs } };
   } finally {
