@@ -55,8 +55,9 @@ interface LoadRow extends WorkingSetRow {
 }
 
 const MAX_ATTEMPTS = 40;
-/** How many deals' projections a process keeps after writing them. */
+/** How much of the deals it wrote a process keeps at most: deals, and claim records over all of them (about 1 KB each). */
 const HELD_DEALS = 1000;
+const HELD_RECORDS = 100_000;
 
 /**
  * Runs a deal command in two round trips: one reads the deal's projection
@@ -66,12 +67,13 @@ const HELD_DEALS = 1000;
  * is a version conflict on the append, retried from the read.
  *
  * The process keeps the projection of each deal it wrote last (up to
- * HELD_DEALS): while the deal stays at that version, the read sends only the
+ * HELD_DEALS and HELD_RECORDS): while the deal stays at that version, the read sends only the
  * claims the command names, instead of every claim that can set the state.
  */
 @Injectable()
 export class DealCommandService {
   private readonly held = new Map<string, ProjectedDeal>();
+  private heldRecords = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -209,13 +211,24 @@ export class DealCommandService {
     return { dealId, version: result.toVersion, events, duplicate: false };
   }
 
-  /** Keeps the deal's projection as this process wrote it, unless a newer one is held; the oldest held goes first. */
+  /** Keeps the deal's projection as this process wrote it, unless a newer one is held; beyond the limits the oldest go first. */
   private hold(dealId: string, deal: ProjectedDeal | null): void {
     const previous = this.held.get(dealId);
     if (deal === null || (previous && previous.state.version >= deal.state.version)) return;
-    this.held.delete(dealId);
+    this.release(dealId);
     this.held.set(dealId, deal);
-    if (this.held.size > HELD_DEALS) this.held.delete(this.held.keys().next().value as string);
+    this.heldRecords += deal.records.length;
+    for (const oldest of this.held.keys()) {
+      if (this.held.size <= HELD_DEALS && this.heldRecords <= HELD_RECORDS) break;
+      this.release(oldest);
+    }
+  }
+
+  private release(dealId: string): void {
+    const deal = this.held.get(dealId);
+    if (!deal) return;
+    this.heldRecords -= deal.records.length;
+    this.held.delete(dealId);
   }
 }
 
