@@ -67,12 +67,16 @@ const HELD_RECORDS = 100_000;
  * is a version conflict on the append, retried from the read.
  *
  * The process keeps the projection of each deal it wrote last (up to
- * HELD_DEALS and HELD_RECORDS): while the deal stays at that version, the read sends only the
- * claims the command names, instead of every claim that can set the state.
+ * HELD_DEALS and HELD_RECORDS): while the deal stays at that version, the
+ * read sends only the claims the command names, instead of every claim that
+ * can set the state. A command naming only a claim finds the deal through
+ * the claims held.
  */
 @Injectable()
 export class DealCommandService {
   private readonly held = new Map<string, ProjectedDeal>();
+  /** The deal of each claim held, so that a command naming only a claim finds its held deal. */
+  private readonly heldClaims = new Map<string, string>();
   private heldRecords = 0;
 
   constructor(
@@ -132,13 +136,15 @@ export class DealCommandService {
   }
 
   private async load(target: string | null, claimIds: string[], idempotencyKey: string | undefined): Promise<Loaded> {
-    const held = target === null ? null : (this.held.get(target) ?? null);
+    // a claim never moves to another deal, so a held claim names its deal
+    const known = target ?? (claimIds[0] === undefined ? null : (this.heldClaims.get(claimIds[0]) ?? null));
+    const held = known === null ? null : (this.held.get(known) ?? null);
     const [row]: LoadRow[] = await this.dataSource.query(
       `with t as (select coalesce($1::uuid, (select deal_id from deal_claims where claim_id = ($2::uuid[])[1])) as deal_id)
        select t.deal_id, ${WORKING_SET_COLUMNS}, ${RESERVE_COLUMNS},
          (select json_build_object('requestHash', request_hash, 'result', result) from es_idempotency where key = $3) as idempotency
          from t`,
-      [target, claimIds, idempotencyKey ?? null, held?.state.version ?? null],
+      [known, claimIds, idempotencyKey ?? null, held?.state.version ?? null],
     );
     const dealId = row.deal_id;
     const deal = projectedDealOf(row, held);
@@ -218,6 +224,7 @@ export class DealCommandService {
     this.release(dealId);
     this.held.set(dealId, deal);
     this.heldRecords += deal.records.length;
+    for (const record of deal.records) this.heldClaims.set(record.claimId, dealId);
     for (const oldest of this.held.keys()) {
       if (this.held.size <= HELD_DEALS && this.heldRecords <= HELD_RECORDS) break;
       this.release(oldest);
@@ -229,6 +236,7 @@ export class DealCommandService {
     if (!deal) return;
     this.heldRecords -= deal.records.length;
     this.held.delete(dealId);
+    for (const record of deal.records) this.heldClaims.delete(record.claimId);
   }
 }
 
