@@ -55,7 +55,7 @@ interface LoadRow extends WorkingSetRow {
 }
 
 const MAX_ATTEMPTS = 40;
-/** How much of the deals it wrote a process keeps at most: deals, and claim records over all of them (about 1 KB each). */
+/** How much of the deals it wrote a process keeps at most: deals, and claim records over all of them (docs/scaling.md gives the memory). */
 const HELD_DEALS = 1000;
 const HELD_RECORDS = 100_000;
 
