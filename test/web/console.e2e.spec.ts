@@ -131,9 +131,16 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     const page = await signedIn(t.keys.fact_checker, 'fact checker');
     await expect(page.getByRole('link', { name: 'New deal or claim' }).count()).resolves.toBe(0);
     await page.getByRole('link', { name: 'Fact-check queue' }).click();
-    const card = page.locator('li.card', { hasText: statement });
-    await page.locator('li.card').first().waitFor();
-    while ((await card.count()) === 0) await page.getByRole('button', { name: 'Show more claims' }).click();
+    // the queue's own cards: the deals page, shown until the queue loads, has cards too
+    const queue = page.getByRole('list', { name: 'Unreviewed claims' });
+    const card = queue.locator('li.card', { hasText: statement });
+    await queue.locator('li.card').first().waitFor();
+    // the claim is the newest, so on the queue's last page: each page is shown before the next is asked for
+    while ((await card.count()) === 0) {
+      const shown = await queue.locator('li.card').count();
+      await page.getByRole('button', { name: 'Show more claims' }).click();
+      await page.waitForFunction(`document.querySelectorAll('[aria-label="Unreviewed claims"] > li.card').length !== ${shown}`);
+    }
     await card.getByRole('radio', { name: 'confirmed' }).check();
     await card.getByLabel('Rationale').fill('Bloomberg and a second outlet report it; the company did not deny.');
     await card.getByRole('button', { name: 'Give verdict' }).click();
@@ -165,7 +172,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
   it('a fact-checker retracts a claim from the queue, giving a reason', async () => {
     const page = await signedIn(t.keys.fact_checker, 'fact checker');
     await page.getByRole('link', { name: 'Fact-check queue' }).click();
-    const card = page.locator('li.card').first();
+    const card = page.getByRole('list', { name: 'Unreviewed claims' }).locator('li.card').first();
     const retracted = (await card.getAttribute('data-claim-id'))!;
     await card.waitFor();
     await card.getByLabel('Reason for retracting').fill('The outlet withdrew the story.');
@@ -244,7 +251,7 @@ describeInBrowser('the fact-checker console in Chromium', () => {
     const pages = [
       { name: 'deals', hash: '#/', ready: 'li.card' },
       { name: 'deal', hash: `#/deals/${instagram}`, ready: 'canvas' },
-      { name: 'queue', hash: '#/queue', ready: 'li.card' },
+      { name: 'queue', hash: '#/queue', ready: '[aria-label="Unreviewed claims"] li.card' },
       { name: 'claim', hash: `#/claims/${claimId}`, ready: 'ol.history li' },
       { name: 'new', hash: `#/new?deal=${dealId}`, ready: '#record-claim-heading' },
     ];
